@@ -11,7 +11,7 @@ import random
 
 # One cluster per class, at the corners of a square centred on the origin.
 BLOB_CENTRES = ((1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0))
-BLOB_SPREAD = 0.45  # standard deviation of each cluster: neighbours touch
+BLOB_SPREAD = 0.46  # standard deviation of each cluster: neighbours touch
 
 
 def four_blobs(n: int = 100, seed: int = 0) -> tuple[list[list[float]], list[int]]:
