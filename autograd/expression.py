@@ -1,0 +1,307 @@
+"""A reader's expression over w1, w2, x1 and x2, evaluated by the engine: the live demo's core.
+
+The expression is parsed with :mod:`ast` and walked node by node; nothing is
+ever passed to ``eval``. Only numbers, the four variables, the operators
+``+ - * / **`` (and unary ``-``, ``+``) and the engine's one-input ops are
+accepted, either as functions, ``tanh(w1)``, or as methods, ``w1.tanh()``.
+The ops are read from the registry in :mod:`autograd.ops`, so a new op there
+is usable here at once. Anything else raises :class:`ExpressionError` naming
+what was not allowed.
+
+Numbers are floats throughout, so ``10 ** 10 ** 10`` overflows at once
+instead of building a huge integer.
+
+This module is pure Python (no numpy): the demo page runs it in the browser
+under Pyodide, and the docs build runs the same :func:`demo_result` to put the
+default results into the page.
+
+>>> f = evaluate("(w1 * x1).tanh() + w2 ** 2", {"w1": 0.2, "w2": 0.4, "x1": -0.4, "x2": 0.5})
+>>> f.backward()
+>>> round(f.data, 4), round(f.grad, 1)
+(0.0802, 1.0)
+>>> evaluate("__import__('os')", {"w1": 0, "w2": 0, "x1": 0, "x2": 0})
+Traceback (most recent call last):
+...
+autograd.expression.ExpressionError: __import__ is not allowed: use w1, w2, x1, x2, numbers, + - * / ** and the ops exp, log, relu, tanh, sigmoid
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from typing import Mapping
+
+from .examples import EXAMPLE_POINT
+from .ops import OPS
+from .trace import trace
+from .value import Value
+
+VARIABLES = ("w1", "w2", "x1", "x2")
+"""The names an expression may use, in the order the demo shows them."""
+
+LABELS = {"w1": "w₁", "w2": "w₂", "x1": "x₁", "x2": "x₂"}
+"""How each variable is labelled in traces and graphs (as in the docs' worked example)."""
+
+FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and hasattr(Value, name))
+"""The engine's one-input ops that a Value has as methods: usable as f(a) or a.f()."""
+
+DEFAULT_EXPRESSION = "sigmoid(w1*x1 + w2*x2) + 0.5*(w1**2 + w2**2)"
+"""The worked example of the docs: f = σ(w₁x₁ + w₂x₂) + 0.5 (w₁² + w₂²)."""
+
+DEFAULT_POINT = dict(EXAMPLE_POINT)
+"""The inputs the demo starts from: the point of the docs' worked example."""
+
+MAX_LENGTH = 300  # long enough for any formula a reader types, short enough to bound the work
+
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: lambda a: a}  # a Value has no unary plus
+_OPERATOR_SYMBOLS = {
+    ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Invert: "~", ast.Not: "not",
+}
+_CONSTRUCT_NAMES = {
+    ast.Lambda: "a lambda", ast.ListComp: "a list comprehension",
+    ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
+    ast.GeneratorExp: "a generator expression", ast.Subscript: "indexing",
+    ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else",
+    ast.NamedExpr: "an assignment (:=)", ast.JoinedStr: "an f-string",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set",
+    ast.Starred: "unpacking (*)", ast.Await: "await", ast.Yield: "yield",
+    ast.YieldFrom: "yield", ast.Slice: "a slice",
+}
+
+
+class ExpressionError(ValueError):
+    """The expression is not one the demo accepts; the message says what to change."""
+
+
+class InputError(ValueError):
+    """One input is not a finite number; ``field`` names it (``"w1"``, ...)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _what_is_allowed() -> str:
+    return (
+        f"use {', '.join(VARIABLES)}, numbers, + - * / ** "
+        f"and the ops {', '.join(FUNCTIONS)}"
+    )
+
+
+def _not_allowed(what: str) -> ExpressionError:
+    return ExpressionError(f"{what} is not allowed: {_what_is_allowed()}")
+
+
+def parse(text: str) -> ast.expr:
+    """Parse ``text`` into a syntax tree, refusing anything but the demo's subset.
+
+    >>> type(parse("w1 * 2")).__name__
+    'BinOp'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"the expression must be a str, got {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise ExpressionError(f"the expression is empty: {_what_is_allowed()}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression has {len(text)} characters; at most {MAX_LENGTH} are accepted"
+        )
+    try:
+        tree = ast.parse(text.replace("−", "-"), mode="eval")
+    except SyntaxError as error:
+        column = f" at column {error.offset}" if error.offset else ""
+        raise ExpressionError(f"not a valid expression{column}: {error.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as error:  # e.g. a 5000-digit literal
+        raise ExpressionError(f"not a valid expression: {error}") from None
+    _check(tree.body)
+    return tree.body
+
+
+def _check(node: ast.AST) -> None:
+    """Raise ExpressionError on the first construct outside the allowed subset."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _not_allowed(f"the constant {value!r}")
+    elif isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id} is an op: call it, as in {node.id}(w1) or w1.{node.id}()")
+        if node.id not in VARIABLES:
+            raise _not_allowed(f"the name {node.id!r}")
+    elif isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise _not_allowed(f"the operator {_OPERATOR_SYMBOLS.get(type(node.op), '?')}")
+        _check(node.left)
+        _check(node.right)
+    elif isinstance(node, ast.UnaryOp):
+        if type(node.op) not in _UNARY:
+            raise _not_allowed(f"the operator {_OPERATOR_SYMBOLS.get(type(node.op), '?')}")
+        _check(node.operand)
+    elif isinstance(node, ast.Call):
+        _check_call(node)
+    elif isinstance(node, ast.Attribute):
+        raise _not_allowed(f"the attribute .{node.attr}")
+    else:
+        raise _not_allowed(_CONSTRUCT_NAMES.get(type(node), type(node).__name__))
+
+
+def _check_call(node: ast.Call) -> None:
+    func = node.func
+    if isinstance(func, ast.Name):  # exp(a)
+        if func.id not in FUNCTIONS:
+            raise _not_allowed(f"{func.id}" if func.id.startswith("__") else f"the function {func.id}()")
+        if node.keywords or len(node.args) != 1:
+            raise ExpressionError(f"{func.id}() takes exactly one argument, as in {func.id}(w1)")
+        _check(node.args[0])
+    elif isinstance(func, ast.Attribute):  # a.exp()
+        if func.attr not in FUNCTIONS:
+            raise _not_allowed(f"the method .{func.attr}()")
+        if node.keywords or node.args:
+            raise ExpressionError(f".{func.attr}() takes no arguments, as in w1.{func.attr}()")
+        _check(func.value)
+    else:
+        raise _not_allowed("calling the result of an expression")
+
+
+def _evaluate(node: ast.expr, leaves: Mapping[str, Value]):
+    """The value of a checked tree: a Value where a variable is involved, else a float."""
+    if isinstance(node, ast.Constant):
+        return _finite_number(node.value)
+    if isinstance(node, ast.Name):
+        return leaves[node.id]
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate(node.left, leaves), _evaluate(node.right, leaves)
+        return _apply(_BINARY[type(node.op)], left, right)
+    if isinstance(node, ast.UnaryOp):
+        return _apply(_UNARY[type(node.op)], _evaluate(node.operand, leaves))
+    if isinstance(node.func, ast.Name):
+        name, argument = node.func.id, node.args[0]
+    else:
+        name, argument = node.func.attr, node.func.value
+    return _apply(getattr(Value, name), _evaluate(argument, leaves))
+
+
+def _finite_number(value) -> float:
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ExpressionError("a number in the expression does not fit in a float (it overflows to inf)")
+    return number
+
+
+def _apply(function, *arguments):
+    """Apply an op; numbers alone are folded through the engine too, with its checks and errors."""
+    if any(isinstance(a, Value) for a in arguments):
+        return function(*arguments)
+    first, *rest = arguments
+    # A throwaway leaf, so that 1/0 or 10**400 fail with the engine's own message.
+    return function(Value(first), *rest).data
+
+
+def evaluate(text: str, point: Mapping[str, float]) -> Value:
+    """Build the graph of ``text`` at ``point`` (a value for each of w1, w2, x1, x2).
+
+    The leaves are labelled w₁, w₂, x₁, x₂ and the result ``f``. Errors in the
+    arithmetic (log of a negative number, overflow) are the engine's own.
+
+    >>> evaluate("exp(w1) - x2", {"w1": 0.0, "w2": 0.0, "x1": 0.0, "x2": 0.5}).data
+    0.5
+    """
+    root, _ = _build(text, read_point(point))
+    return root
+
+
+def _build(text: str, point: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+    tree = parse(text)
+    leaves = {name: Value(point[name], label=LABELS[name]) for name in VARIABLES}
+    try:
+        root = _evaluate(tree, leaves)
+    except RecursionError:
+        raise ExpressionError("the expression is nested too deeply") from None
+    if not isinstance(root, Value):
+        raise ExpressionError(
+            f"the expression uses none of {', '.join(VARIABLES)}, so there is nothing to differentiate"
+        )
+    if root in leaves.values():
+        root = root + 0.0  # a copy, so that labelling it f leaves the input's name alone
+    root.label = "f"
+    return root, leaves
+
+
+def read_point(raw: Mapping[str, object]) -> dict[str, float]:
+    """Each of w1, w2, x1, x2 as a finite float; text as typed in a form field is accepted.
+
+    >>> read_point({"w1": "0.2", "w2": 0.4, "x1": "−0.4", "x2": " 5e-1 "})
+    {'w1': 0.2, 'w2': 0.4, 'x1': -0.4, 'x2': 0.5}
+    """
+    return {name: _read_number(name, raw.get(name)) for name in VARIABLES}
+
+
+def _read_number(name: str, raw) -> float:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise InputError(name, f"{name} is empty: enter a number, such as 0.5")
+    if isinstance(raw, str):
+        text = raw.strip().replace("−", "-")
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(name, f"{name}: {raw.strip()!r} is not a number") from None
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        number = float(raw)
+    else:
+        raise InputError(name, f"{name} must be a number, got {type(raw).__name__}")
+    if math.isnan(number):
+        raise InputError(name, f"{name}: NaN is not a number the engine accepts")
+    if math.isinf(number):
+        raise InputError(
+            name, f"{name}: {raw!s} does not fit in a float (the largest is about 1.8e308)"
+        )
+    return number
+
+
+def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_EXPRESSION) -> dict:
+    """Run the demo: build ``text`` at ``point``, backpropagate, and return plain JSON-able data.
+
+    The keys are ``expression``, ``point`` (the four inputs as floats),
+    ``value`` (f), ``gradients`` (∂f/∂ each input; 0.0 for an unused one),
+    ``trace`` (a list of rows with ``name``, ``expression``, ``data`` and
+    ``grad``, in the order of :func:`autograd.trace.trace`) and ``dot`` (the
+    graph as Graphviz DOT, from :func:`autograd.graph.to_dot`).
+
+    Raises :class:`InputError` for a bad input, :class:`ExpressionError` for an
+    expression outside the allowed subset, and the engine's own errors
+    (ValueError, ArithmeticError, TypeError) for maths that fails.
+
+    >>> result = demo_result()
+    >>> round(result["value"], 4), len(result["trace"])
+    (0.63, 13)
+    >>> {name: round(g, 4) for name, g in result["gradients"].items()}
+    {'w1': 0.1004, 'w2': 0.5246, 'x1': 0.0498, 'x2': 0.0996}
+    """
+    from .graph import to_dot  # graph sits beside trace; imported here to keep module load light
+
+    root, leaves = _build(text, read_point(DEFAULT_POINT if point is None else point))
+    root.backward()
+    return {
+        "expression": text,
+        "point": {name: leaves[name].data for name in VARIABLES},
+        "value": root.data,
+        "gradients": {name: leaves[name].grad for name in VARIABLES},
+        "trace": [
+            {"name": row.name, "expression": row.expression, "data": row.data, "grad": row.grad}
+            for row in trace(root)
+        ],
+        "dot": to_dot(root),
+    }
