@@ -183,6 +183,11 @@ class PageVisit:
     console_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
+    def record_console_message(self, message) -> None:
+        if message.type == "error":
+            source = message.location.get("url") if message.location else None
+            self.console_errors.append(f"{message.text} ({source})" if source else message.text)
+
     def foreign_requests(self) -> list[str]:
         return [url for url in self.requests if not is_local_url(url, self.base_url)]
 
@@ -206,7 +211,7 @@ def open_visit(browser, base_url: str, path: str, color_scheme: str = "light", j
     visit = PageVisit(page, base_url)
     context.on("request", lambda request: visit.requests.append(request.url))
     context.route(lambda url: not is_local_url(url, base_url), lambda route: route.abort())
-    page.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
+    page.on("console", visit.record_console_message)
     page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
     response = page.goto(base_url + path.lstrip("/"), wait_until=wait_until)
     if response is None or not response.ok:
