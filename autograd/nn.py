@@ -15,19 +15,37 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from .optim import SGD
 from .value import Value
+
+CROSS_ENTROPY_EPS = 1e-6
+"""Added to the true class's probability before the log in the training loss."""
 
 
 class Module:
-    """Anything with parameters: they can be listed and their gradients reset."""
+    """Anything with parameters: they can be listed and their gradients reset.
+
+    :func:`train` also asks a module for its engine's form of a batch
+    (:meth:`prepare`) and for the loss and accuracy of its predictions
+    (:meth:`loss_and_accuracy`); the defaults here are the scalar engine's.
+    """
 
     def parameters(self) -> list[Value]:
         return []
 
     def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0 (gradients accumulate otherwise)."""
+        """Reset every parameter's gradient (gradients accumulate otherwise)."""
         for p in self.parameters():
-            p.grad = 0.0
+            p.zero_grad()
+
+    def prepare(self, x, y):
+        """The batch ``(x, y)`` in the form this module computes with: lists, for the scalar engine."""
+        return x, y
+
+    def loss_and_accuracy(self, x, y):
+        """The forward pass on ``x``: its cross-entropy loss (a graph node) and its accuracy."""
+        logits = self(x)
+        return cross_entropy_loss(logits, y), accuracy(logits, y)
 
 
 def sum_values(values: Sequence[Value]) -> Value:
@@ -112,7 +130,7 @@ def _check_labels(logits, labels) -> None:
             )
 
 
-def cross_entropy_loss(logits, labels: Sequence[int], eps: float = 1e-6) -> Value:
+def cross_entropy_loss(logits, labels: Sequence[int], eps: float = CROSS_ENTROPY_EPS) -> Value:
     """Mean negative log-likelihood of the true classes under ``softmax(logits)``.
 
     ``eps`` is added to each probability before the log, so a probability of 0
@@ -161,13 +179,17 @@ def train(
     lr: float = 1.0,
     epochs: int = 500,
     callback: Callable[[int, float, float], None] | None = None,
+    optimizer=None,
 ) -> History:
-    """Full-batch gradient descent on softmax cross-entropy.
+    """Full-batch gradient descent on softmax cross-entropy, on either engine.
 
     Each epoch runs the forward pass, records loss and accuracy, resets the
-    gradients, backpropagates and steps every parameter by ``-lr * grad``.
-    ``callback(epoch, loss, accuracy)``, if given, is called after each epoch,
-    for example to show progress.
+    gradients, backpropagates and steps every parameter by ``-lr * grad``
+    (or by ``optimizer``, an :mod:`autograd.optim` optimizer over the model's
+    parameters, if given). ``callback(epoch, loss, accuracy)``, if given, is
+    called after each epoch, for example to show progress. ``model`` may be a
+    scalar-engine module such as :class:`LinearLayer` or a Tensor-engine one
+    such as :class:`autograd.tensor_nn.Linear`.
 
     >>> from autograd.datasets import four_blobs
     >>> x, y = four_blobs()
@@ -175,16 +197,17 @@ def train(
     >>> history.loss[0] > history.loss[-1]
     True
     """
+    if optimizer is None:
+        optimizer = SGD(model.parameters(), lr)
+    x, y = model.prepare(x, y)
     history = History()
     for epoch in range(1, epochs + 1):
-        logits = model(x)
-        loss = cross_entropy_loss(logits, y)
-        history.loss.append(loss.data)
-        history.accuracy.append(accuracy(logits, y))
-        model.zero_grad()
+        loss, hits = model.loss_and_accuracy(x, y)
+        history.loss.append(float(loss.data))
+        history.accuracy.append(hits)
+        optimizer.zero_grad()
         loss.backward()
-        for p in model.parameters():
-            p.data -= lr * p.grad
+        optimizer.step()
         if callback is not None:
             callback(epoch, history.loss[-1], history.accuracy[-1])
     return history

@@ -237,6 +237,10 @@ class Value:
                     )
                 x.grad += grad
 
+    def zero_grad(self) -> None:
+        """Reset ``grad`` to 0.0 (gradients accumulate across backward calls)."""
+        self.grad = 0.0
+
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"

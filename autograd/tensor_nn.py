@@ -1,0 +1,143 @@
+"""Neural-network modules for the Tensor engine: ``Linear`` and ``MLP``.
+
+They are the Tensor engine's counterparts of :class:`autograd.nn.LinearLayer`
+and work with the same :func:`autograd.nn.train` loop and the optimizers of
+:mod:`autograd.optim`. They live apart from :mod:`autograd.nn` because they
+need numpy, and the scalar engine's modules must import without it (the
+browser build of the package has no numpy).
+
+>>> from autograd.datasets import four_blobs
+>>> from autograd.nn import train
+>>> x, y = four_blobs()
+>>> history = train(x, y, MLP([2, 8, 4], seed=0), lr=0.5, epochs=20)
+>>> history.accuracy[-1] > history.accuracy[0]
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module
+from .tensor import Tensor, as_labels, cross_entropy
+
+
+class TensorModule(Module):
+    """A module whose parameters are Tensors, trained on whole arrays at once."""
+
+    dtype = np.dtype(np.float64)
+
+    def prepare(self, x, y):
+        """The batch as a Tensor of this module's dtype and an int array of labels."""
+        x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.dtype)
+        return x, as_labels(y, classes=self.classes)
+
+    def loss_and_accuracy(self, x, y):
+        """The forward pass scored with the same cross-entropy as the scalar engine's."""
+        logits = self(x)
+        loss = cross_entropy(logits, y, eps=CROSS_ENTROPY_EPS)
+        return loss, float(np.mean(logits.data.argmax(axis=1) == y))
+
+    @property
+    def classes(self) -> int:
+        raise NotImplementedError
+
+
+class Linear(TensorModule):
+    """A fully connected layer ``y = x @ w + b`` with ``w`` of shape (nin, nout).
+
+    ``w`` starts uniform in ±1/√nin (PyTorch's default range) from
+    ``numpy.random.default_rng(seed)``; ``b`` starts at zero.
+    :meth:`from_layer` copies a scalar :class:`~autograd.nn.LinearLayer` instead.
+
+    >>> layer = Linear(2, 4, seed=0)
+    >>> layer(Tensor([[1.0, 2.0], [3.0, 4.0]])).shape
+    (2, 4)
+    """
+
+    def __init__(self, nin: int, nout: int, seed=None, dtype=np.float64):
+        if nin < 1 or nout < 1:
+            raise ValueError(f"Linear expects nin ≥ 1 and nout ≥ 1, got nin={nin}, nout={nout}")
+        rng = np.random.default_rng(seed)  # seed may also be a Generator, shared by an MLP's layers
+        bound = 1.0 / np.sqrt(nin)
+        self.dtype = np.dtype(dtype)
+        self.w = Tensor(rng.uniform(-bound, bound, size=(nin, nout)), requires_grad=True, dtype=dtype)
+        self.b = Tensor(np.zeros(nout), requires_grad=True, dtype=dtype)
+
+    @classmethod
+    def from_layer(cls, layer: LinearLayer, dtype=np.float64) -> Linear:
+        """A Linear with the same weights and bias as a scalar-engine LinearLayer.
+
+        >>> scalar = LinearLayer(2, 4, seed=0)
+        >>> Linear.from_layer(scalar).w.data[0].tolist() == [p.data for p in scalar.w[0]]
+        True
+        """
+        linear = cls(layer.nin, layer.nout, dtype=dtype)
+        linear.w.data[...] = [[p.data for p in row] for row in layer.w]
+        linear.b.data[...] = [p.data for p in layer.b]
+        return linear
+
+    @property
+    def nin(self) -> int:
+        return self.w.shape[0]
+
+    @property
+    def nout(self) -> int:
+        return self.w.shape[1]
+
+    @property
+    def classes(self) -> int:
+        return self.nout
+
+    def __call__(self, x) -> Tensor:
+        x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.dtype)
+        if x.ndim == 0 or x.shape[-1] != self.nin:
+            raise ValueError(f"{self!r} expects inputs with {self.nin} features in the last axis, got shape {x.shape}")
+        return x @ self.w + self.b
+
+    def parameters(self) -> list[Tensor]:
+        return [self.w, self.b]
+
+    def __repr__(self) -> str:
+        return f"Linear({self.nin}, {self.nout})"
+
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+
+
+class MLP(TensorModule):
+    """Linear layers of the given ``sizes`` with an activation between them (none after the last).
+
+    >>> model = MLP([784, 256, 10], activation="relu", seed=0, dtype="float32")
+    >>> model(Tensor(np.zeros((3, 784)))).shape, model.dtype
+    ((3, 10), dtype('float32'))
+    """
+
+    def __init__(self, sizes, activation: str = "relu", seed=None, dtype=np.float64):
+        sizes = list(sizes)
+        if len(sizes) < 2:
+            raise ValueError(f"MLP expects at least two sizes (inputs and outputs), got {sizes!r}")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"MLP expects activation to be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+        rng = np.random.default_rng(seed)
+        self.dtype = np.dtype(dtype)
+        self.activation = activation
+        self.layers = [Linear(nin, nout, seed=rng, dtype=dtype) for nin, nout in zip(sizes, sizes[1:])]
+
+    @property
+    def classes(self) -> int:
+        return self.layers[-1].nout
+
+    def __call__(self, x) -> Tensor:
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if i < len(self.layers) - 1:
+                x = getattr(x, self.activation)()
+        return x
+
+    def parameters(self) -> list[Tensor]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        sizes = [self.layers[0].nin] + [layer.nout for layer in self.layers]
+        return f"MLP({sizes}, activation={self.activation!r})"
