@@ -68,7 +68,7 @@ def reports(browser, site_url, built_site):
         visit = site_support.open_visit(browser, site_url, path)
         try:
             site_support.settle(visit.page)
-            html = (built_site / (path + "index.html" if path == "" or path.endswith("/") else path)).read_text()
+            html = (built_site / (path + "index.html" if path == "" or path.endswith("/") else path)).read_text("utf-8")
             reports[path or "/"] = {
                 **visit.page.evaluate(OBSERVE),
                 "mathInSource": bool(MATH_MARKUP.search(html)),
