@@ -1,0 +1,175 @@
+// The live demo: autograd itself, running in the reader's browser under Pyodide.
+//
+// The page arrives with the default results already rendered by the docs build,
+// so there is something correct to read at once (and without JavaScript). This
+// script then boots Pyodide from the site's own copy (no CDN), unpacks the
+// packaged autograd, loads demo_view.py beside it and recomputes on every edit.
+// Python does all the maths and formats every number; this file only moves
+// text between the fields, the engine and the page.
+//
+// Nothing here throws into the console: a bad input, or an engine that cannot
+// start, becomes a message on the page, and the last good results stay.
+
+const HERE = new URL(".", import.meta.url);
+const FIELDS = ["w1", "w2", "x1", "x2", "expression"];
+const HASH_KEYS = { w1: "w1", w2: "w2", x1: "x1", x2: "x2", expression: "f" };
+const NUMBER_STEP = 0.1;
+
+function setUp(demo) {
+  if (demo.dataset.bound) return;
+  demo.dataset.bound = "1";
+
+  const el = (id) => demo.querySelector(`#${id}`);
+  const inputs = Object.fromEntries(FIELDS.map((name) => [name, el(`ag-in-${name}`)]));
+  const status = el("ag-status");
+  let compute = null; // demo_view.compute once Python is up
+  let viz = null;
+
+  function say(text, state) {
+    status.textContent = text;
+    demo.dataset.state = state;
+  }
+
+  function showMessage(field, message) {
+    for (const name of FIELDS) {
+      const bad = name === field;
+      el(`ag-msg-${name}`).textContent = bad ? message : "";
+      inputs[name].setAttribute("aria-invalid", bad ? "true" : "false");
+    }
+  }
+
+  function readHash() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    for (const name of FIELDS) {
+      const value = params.get(HASH_KEYS[name]);
+      if (value !== null) inputs[name].value = value;
+    }
+  }
+
+  function writeHash() {
+    const params = new URLSearchParams();
+    for (const name of FIELDS) params.set(HASH_KEYS[name], inputs[name].value.trim());
+    const hash = `#${params}`;
+    if (hash !== location.hash) history.replaceState(history.state, "", hash);
+  }
+
+  function update() {
+    if (!compute) return; // the build-time results stay until the engine is up
+    const point = {};
+    for (const name of FIELDS.slice(0, 4)) point[name] = inputs[name].value;
+    let out;
+    try {
+      out = JSON.parse(compute(JSON.stringify(point), inputs.expression.value));
+    } catch (error) {
+      // Only a bug in the engine or the view gets here; say so on the page.
+      showMessage("expression", `The engine failed unexpectedly: ${String(error).split("\n").pop()}`);
+      return;
+    }
+    if (!out.ok) {
+      showMessage(out.field, out.message);
+      return;
+    }
+    let svg;
+    try {
+      svg = viz.renderSVGElement(out.dot);
+    } catch (error) {
+      showMessage("expression", `The graph could not be drawn: ${error.message ?? error}`);
+      return;
+    }
+    showMessage(null, "");
+    el("ag-summary").innerHTML = out.summary;
+    el("ag-trace-wrap").innerHTML = out.trace;
+    el("ag-graph").replaceChildren(svg);
+    writeHash();
+    if (demo.dataset.state !== "live") {
+      say("Live: autograd is running in your browser under Pyodide. Edit any field.", "live");
+      performance.mark("ag-first-result");
+    }
+  }
+
+  function step(event) {
+    // Up and down arrows nudge a number, as in a number field (shift for steps of 1).
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+    const input = event.target;
+    const value = Number(input.value.replace("\u2212", "-"));
+    if (input.value.trim() === "" || !Number.isFinite(value)) return;
+    event.preventDefault();
+    const size = event.shiftKey ? 1 : NUMBER_STEP;
+    input.value = String(Number((value + (event.key === "ArrowUp" ? size : -size)).toFixed(10)));
+    update();
+  }
+
+  for (const name of FIELDS) {
+    inputs[name].addEventListener("input", update);
+    if (name !== "expression") inputs[name].addEventListener("keydown", step);
+  }
+  window.addEventListener("hashchange", () => {
+    readHash();
+    update();
+  });
+
+  readHash();
+  const restored = location.hash.length > 1;
+  say(
+    restored
+      ? "Loading the engine (Python and autograd, in your browser)… The numbers below are for the default inputs, computed when this site was built; they update once the engine is up."
+      : "Loading the engine (Python and autograd, in your browser)… The numbers below were computed by the same code when this site was built.",
+    "loading",
+  );
+
+  engine()
+    .then(([python, graphviz]) => {
+      compute = python;
+      viz = graphviz;
+      update();
+    })
+    .catch((error) => {
+      say(
+        `The engine could not start here (${error.message ?? error}). The numbers below were computed by autograd when this site was built.`,
+        "failed",
+      );
+    });
+}
+
+async function fetchOk(url, as) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+  return response[as]();
+}
+
+// One engine per page load, however often instant navigation brings the demo back.
+let booting = null;
+function engine() {
+  booting ??= boot();
+  return booting;
+}
+
+async function boot() {
+  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", HERE).href);
+  const [pyodide, archive, view, graphviz] = await Promise.all([
+    loadPyodide({ indexURL: new URL("pyodide/", HERE).href }),
+    fetchOk(new URL("autograd.zip", HERE), "arrayBuffer"),
+    fetchOk(new URL("demo_view.py", HERE), "text"),
+    import(new URL("viz/viz.js", HERE).href).then((module) => module.instance()),
+  ]);
+  const home = "/home/pyodide/demo";
+  pyodide.FS.mkdirTree(home);
+  pyodide.unpackArchive(archive, "zip", { extractDir: home });
+  pyodide.FS.writeFile(`${home}/demo_view.py`, view);
+  const compute = pyodide.runPython(
+    `import sys\nsys.path.insert(0, ${JSON.stringify(home)})\nimport demo_view\ndemo_view.compute`,
+  );
+  return [compute, graphviz];
+}
+
+// Material's instant navigation swaps pages without reloading scripts: set the demo up
+// whenever a page with it appears, as well as on a plain load.
+function setUpIfPresent() {
+  const demo = document.getElementById("ag-demo");
+  if (demo) setUp(demo);
+}
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(setUpIfPresent);
+} else {
+  setUpIfPresent();
+}

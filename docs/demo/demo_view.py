@@ -1,0 +1,124 @@
+"""How the live demo shows a result: the same HTML at build time and in the reader's browser.
+
+The docs build (``hooks/demo_assets.py``, under CPython) renders the whole
+widget with the default inputs, so the page shows real numbers before any
+script runs. In the browser, ``demo.js`` loads this file into Pyodide next to
+the packaged ``autograd`` and calls :func:`compute` on every edit; the page
+swaps in the fragments it returns. Every number on the demo is formatted here,
+once, so the page and the tests read the same text.
+
+This is presentation only: the maths is :func:`autograd.expression.demo_result`.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from autograd.expression import (
+    DEFAULT_EXPRESSION,
+    DEFAULT_POINT,
+    FUNCTIONS,
+    LABELS,
+    VARIABLES,
+    ExpressionError,
+    InputError,
+    demo_result,
+)
+
+DIGITS = 4  # as in the docs' trace tables
+EXPRESSION_FIELD = "expression"
+
+
+def number(x: float) -> str:
+    """A value as the demo shows it, e.g. ``number(-0.08) == '-0.0800'``."""
+    return f"{x:.{DIGITS}f}"
+
+
+def summary_html(result: dict) -> str:
+    """f and the four gradients, each in an element with a stable id (``ag-value``, ``ag-grad-w1``, ...)."""
+    items = [("f", "ag-value", result["value"])] + [
+        (f"∂f/∂{LABELS[name]}", f"ag-grad-{name}", result["gradients"][name]) for name in VARIABLES
+    ]
+    cells = "".join(
+        f'<div class="ag-summary__item"><span class="ag-summary__name">{escape(label)}</span>'
+        f'<output id="{element_id}">{number(x)}</output></div>'
+        for label, element_id, x in items
+    )
+    return f'<div class="ag-summary">{cells}</div>'
+
+
+def trace_html(result: dict) -> str:
+    """The forward and backward pass: one row per node, in the order the engine made them."""
+    rows = []
+    for row in result["trace"]:
+        made = "input" if row["expression"] == "input" else f"<code>{escape(row['expression'])}</code>"
+        rows.append(
+            f'<tr><th scope="row">{escape(row["name"])}</th><td>{made}</td>'
+            f'<td class="ag-num">{number(row["data"])}</td><td class="ag-num">{number(row["grad"])}</td></tr>'
+        )
+    return (
+        '<table class="ag-trace" id="ag-trace"><thead><tr><th>Node</th><th>Computed as</th>'
+        '<th class="ag-num">Forward pass: value</th><th class="ag-num">Backward pass: ∂f/∂node</th>'
+        f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def fragments(result: dict) -> dict:
+    """Everything the page shows for one result, as HTML (plus the graph as DOT)."""
+    return {
+        "summary": summary_html(result),
+        "trace": trace_html(result),
+        "rows": len(result["trace"]),
+        "dot": result["dot"],
+    }
+
+
+def compute(raw_point: str, expression: str) -> str:
+    """The browser's entry point: JSON in (the fields as typed), JSON out.
+
+    Out is ``{"ok": true, ...fragments}`` or, for input the demo cannot use,
+    ``{"ok": false, "field": "w1" | ... | "expression", "message": "..."}``:
+    the page shows the message next to that field and keeps what it showed.
+    """
+    try:
+        result = demo_result(json.loads(raw_point), expression)
+    except InputError as error:
+        return json.dumps({"ok": False, "field": error.field, "message": str(error)})
+    except (ExpressionError, ArithmeticError, ValueError, TypeError, RecursionError) as error:
+        return json.dumps({"ok": False, "field": EXPRESSION_FIELD, "message": str(error)})
+    return json.dumps({"ok": True, **fragments(result)})
+
+
+def _field(name: str, label: str, value: str, wide: bool = False) -> str:
+    kind = "ag-field ag-field--wide" if wide else "ag-field"
+    return (
+        f'<div class="{kind}"><label for="ag-in-{name}">{escape(label)}</label>'
+        f'<input id="ag-in-{name}" data-field="{name}" type="text" value="{escape(value)}" '
+        f'{"" if wide else "inputmode=decimal "}autocomplete="off" spellcheck="false" '
+        f'aria-describedby="ag-msg-{name}">'
+        f'<p class="ag-field__msg" id="ag-msg-{name}" aria-live="polite"></p></div>'
+    )
+
+
+def widget_html(render_svg) -> str:
+    """The whole demo for the default inputs, computed now; ``render_svg(dot)`` draws the graph."""
+    parts = fragments(demo_result(DEFAULT_POINT, DEFAULT_EXPRESSION))
+    svg = render_svg(parts["dot"])
+    inputs = "".join(_field(name, LABELS[name], repr(DEFAULT_POINT[name])) for name in VARIABLES)
+    ops = ", ".join(f"<code>{name}</code>" for name in FUNCTIONS)
+    return f"""<div class="ag-demo" id="ag-demo" data-state="static">
+<div class="ag-demo__inputs">{inputs}</div>
+{_field(EXPRESSION_FIELD, "f =", DEFAULT_EXPRESSION, wide=True)}
+<p class="ag-demo__hint">Use w1, w2, x1, x2, numbers, <code>+ - * / **</code> and the ops {ops},
+written as <code>tanh(w1)</code> or <code>w1.tanh()</code>.</p>
+<p class="ag-demo__status" id="ag-status" role="status">Computed by autograd when this site was built.
+Turn on JavaScript to recompute in your browser.</p>
+<div class="ag-demo__results" id="ag-results">
+<div id="ag-summary">{parts["summary"]}</div>
+<div class="ag-demo__trace" id="ag-trace-wrap">{parts["trace"]}</div>
+<figure class="ag-demo__graph"><div id="ag-graph">{svg}</div>
+<figcaption>The graph of f: each value in a green box, its gradient ∂f/∂· in the blue ellipse
+beside it, each op in an orange circle.</figcaption></figure>
+</div>
+</div>"""
