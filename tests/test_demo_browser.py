@@ -1,0 +1,182 @@
+"""The live demo page in headless Chromium: the real engine under Pyodide, served by the site.
+
+Every number the page shows is compared with what CPython's autograd computes
+for the same inputs, at the four decimals the page displays.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+import site_support
+from autograd.expression import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, demo_result
+
+PAGE = "demo/"
+BOOT_TIMEOUT_MS = 60_000  # Pyodide starts in a few seconds; a loaded CI machine gets slack
+FIELDS = (*VARIABLES, "expression")
+
+
+def shown(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def expected_texts(point, expression=DEFAULT_EXPRESSION) -> dict[str, str]:
+    """What the page must show, by element id, computed here by CPython's autograd."""
+    result = demo_result(point, expression)
+    texts = {"ag-value": shown(result["value"])}
+    texts.update({f"ag-grad-{name}": shown(result["gradients"][name]) for name in VARIABLES})
+    return texts
+
+
+def displayed_texts(page) -> dict[str, str]:
+    return {key: page.inner_text(f"#{key}") for key in ["ag-value", *(f"ag-grad-{n}" for n in VARIABLES)]}
+
+
+def expect_results(page, point, expression=DEFAULT_EXPRESSION) -> None:
+    for element_id, text in expected_texts(point, expression).items():
+        expect(page.locator(f"#{element_id}")).to_have_text(text)
+
+
+def set_fields(page, point, expression=DEFAULT_EXPRESSION) -> None:
+    for name in VARIABLES:
+        page.fill(f"#ag-in-{name}", str(point[name]))
+    page.fill("#ag-in-expression", expression)
+
+
+def wait_until_live(page) -> None:
+    page.wait_for_selector("#ag-demo[data-state=live]", timeout=BOOT_TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def live_demo(browser, site_url):
+    """One demo page with the engine booted, shared by the tests that only edit its fields."""
+    visit = site_support.open_visit(browser, site_url, PAGE)
+    wait_until_live(visit.page)
+    yield visit
+    visit.close()
+
+
+def test_build_time_results_show_without_javascript(open_page):
+    visit = open_page(PAGE, javascript_enabled=False)
+    page = visit.page
+    assert displayed_texts(page) == expected_texts(DEFAULT_POINT)
+    assert page.locator("#ag-trace tbody tr").count() == len(demo_result()["trace"])
+    assert page.locator("#ag-graph svg g.node").count() > 0
+    assert "built" in page.inner_text("#ag-status")
+    for name in VARIABLES:
+        assert float(page.input_value(f"#ag-in-{name}")) == DEFAULT_POINT[name]
+    assert page.input_value("#ag-in-expression") == DEFAULT_EXPRESSION
+
+
+def test_loading_state_then_live_engine_with_only_local_requests(open_page):
+    visit = open_page(PAGE)
+    page = visit.page
+    state = page.get_attribute("#ag-demo", "data-state")
+    if state == "loading":  # the engine may already be up on a fast machine
+        assert "Loading the engine" in page.inner_text("#ag-status")
+    wait_until_live(page)
+    expect_results(page, DEFAULT_POINT)
+    assert any(url.endswith("/pyodide.asm.wasm") for url in visit.requests)
+    assert any(url.endswith("/autograd.zip") for url in visit.requests)
+    visit.assert_only_local_requests()
+    assert visit.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        {"w1": 0.7, "w2": -1.3, "x1": 2.0, "x2": -0.25},
+        {"w1": 0, "w2": 0, "x1": 0, "x2": 0},
+        {"w1": -3.5, "w2": 0, "x1": -0.001, "x2": 12},
+        {"w1": 1e-5, "w2": -40, "x1": 0.3, "x2": -0.0},
+    ],
+)
+def test_inputs_give_the_gradients_cpython_computes(live_demo, point):
+    page = live_demo.page
+    set_fields(page, point)
+    expect_results(page, point)
+    assert live_demo.console_errors == []
+
+
+def test_typed_expression_redraws_trace_and_graph(live_demo):
+    page = live_demo.page
+    point = {"w1": 0.2, "w2": -0.6, "x1": 1.5, "x2": 0.5}
+    expression = "(w1*x1).tanh() + w2**2"
+    set_fields(page, point, expression)
+    expect_results(page, point, expression)
+    # w1, w2, x1, then w1*x1, its tanh, w2**2 and f: the constant 2 is not a row of its own.
+    expect(page.locator("#ag-trace tbody tr")).to_have_count(7)
+    expect(page.locator("#ag-graph svg g.node#op-t2")).to_have_count(1)  # the tanh node
+    assert "tanh(t1)" in page.inner_text("#ag-trace")
+    assert live_demo.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "field, typed, message",
+    [
+        ("w1", "", "empty"),
+        ("x2", "abc", "not a number"),
+        ("w2", "1e400", "does not fit in a float"),
+        ("expression", "__import__('os')", "__import__ is not allowed"),
+        ("expression", "log(x1)", "log got a = -0.5"),
+        ("expression", "exp(w1 * 1000)", "exp got a = 1000"),
+        ("expression", "w1 +", "not a valid expression"),
+    ],
+)
+def test_bad_input_shows_a_message_and_keeps_the_last_good_result(live_demo, field, typed, message):
+    page = live_demo.page
+    good = {"w1": 1.0, "w2": 0.25, "x1": -0.5, "x2": 3}
+    set_fields(page, good)
+    expect_results(page, good)
+    before = displayed_texts(page), page.inner_html("#ag-trace-wrap"), page.inner_html("#ag-graph")
+    hash_before = page.evaluate("location.hash")
+
+    page.fill(f"#ag-in-{field}", typed)
+    expect(page.locator(f"#ag-msg-{field}")).to_contain_text(message)
+    assert page.get_attribute(f"#ag-in-{field}", "aria-invalid") == "true"
+    assert (displayed_texts(page), page.inner_html("#ag-trace-wrap"), page.inner_html("#ag-graph")) == before
+    assert page.evaluate("location.hash") == hash_before
+    assert live_demo.console_errors == []
+
+    # Fixing the field clears the message and the page follows the engine again.
+    fixed = {**good, "w1": 2.0}
+    set_fields(page, fixed)
+    expect(page.locator(f"#ag-msg-{field}")).to_have_text("")
+    expect_results(page, fixed)
+
+
+def test_edits_are_kept_in_the_url_hash(live_demo):
+    page = live_demo.page
+    point = {"w1": -0.75, "w2": 0.5, "x1": 0, "x2": 1.25}
+    set_fields(page, point, "relu(w1 + x2) * w2")
+    params = dict(part.split("=", 1) for part in page.evaluate("location.hash").lstrip("#").split("&"))
+    assert params["w1"] == "-0.75" and params["x1"] == "0" and "relu" in params["f"]
+
+
+def test_a_link_with_a_hash_restores_the_inputs(open_page):
+    point = {"w1": -2.0, "w2": 0.0, "x1": 0.5, "x2": -1.0}
+    expression = "sigmoid(w1*x1) * exp(w2) - x2**2"
+    visit = open_page(PAGE + "#" + urlencode({**point, "f": expression}))
+    page = visit.page
+    for name in VARIABLES:
+        assert float(page.input_value(f"#ag-in-{name}")) == point[name]
+    assert page.input_value("#ag-in-expression") == expression
+    wait_until_live(page)
+    expect_results(page, point, expression)
+    visit.assert_only_local_requests()
+    assert visit.console_errors == []
+
+
+def test_dark_scheme_shows_the_live_demo(open_page):
+    visit = open_page(PAGE + "#" + urlencode({"w1": 0.5}), color_scheme="dark")
+    page = visit.page
+    site_support.use_color_scheme(page, "dark")
+    wait_until_live(page)
+    expect_results(page, {**DEFAULT_POINT, "w1": 0.5})
+    background = page.evaluate("getComputedStyle(document.querySelector('#ag-in-w1')).backgroundColor")
+    text = page.evaluate("getComputedStyle(document.querySelector('#ag-in-w1')).color")
+    assert background != text
+    assert visit.console_errors == []
