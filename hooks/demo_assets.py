@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -30,7 +29,6 @@ PYODIDE = REPO / "node_modules" / "pyodide"
 # What loadPyodide fetches to start Python with its standard library; no packages are loaded.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 VIZ = REPO / "node_modules" / "@viz-js" / "viz" / "dist" / "viz.js"  # ES module, WASM inlined
-RENDER_DOT = REPO / "scripts" / "render_dot.mjs"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same source gives the same archive
 
 
@@ -42,13 +40,11 @@ def _demo_view(config):
     return module
 
 
-def _render_svg(dot: str) -> str:
-    result = subprocess.run(
-        ["node", str(RENDER_DOT)], input=dot, capture_output=True, text=True, cwd=REPO, check=False
-    )
-    if result.returncode != 0:
-        raise PluginError(f"demo: rendering the graph with {RENDER_DOT.name} failed: {result.stderr.strip()}")
-    return result.stdout[result.stdout.index("<svg"):]
+def _graph_svg(dot: str) -> str:
+    # The site's one way to draw a graph, so the build-time figure matches the other pages'.
+    from docs_gen.graph_figure import inline_svg, render_svg
+
+    return inline_svg(render_svg(dot))
 
 
 def on_page_content(html, page, config, files):
@@ -63,7 +59,7 @@ def on_page_content(html, page, config, files):
 
     widget = (
         f'<link rel="stylesheet" href="{here("demo.css")}">\n'
-        f"{view.widget_html(_render_svg)}\n"
+        f"{view.widget_html(_graph_svg)}\n"
         f'<script type="module" src="{here("demo.js")}"></script>'
     )
     return html.replace(MARKER, widget)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -214,3 +216,15 @@ def test_parse_only_checks_and_never_evaluates():
     assert type(tree).__name__ == "BinOp"
     with pytest.raises(TypeError, match="must be a str"):
         parse(42)
+
+
+def test_the_demo_runs_without_numpy(tmp_path):
+    """The browser has no numpy: importing the package and running the demo must not need it."""
+    script = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "from autograd.expression import demo_result\n"
+        "print(round(demo_result()['value'], 4))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0.63"
