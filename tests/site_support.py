@@ -9,6 +9,8 @@ so the tests and the screenshots see the site the same way.
     False
     >>> build_warnings("INFO    -  Cleaning site directory\\nWARNING -  Doc file 'a.md' ...")
     ["WARNING -  Doc file 'a.md' ..."]
+    >>> build_warnings("[IPKernelApp] WARNING | Kernel is running\\nwarnings.py:1: UserWarning: x\\nno warnings")
+    ['[IPKernelApp] WARNING | Kernel is running', 'warnings.py:1: UserWarning: x']
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ CHROMIUM_ARGS = [
 # Material prints an end-of-life banner that merely contains the word "warning".
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# MkDocs log lines ("WARNING -  ...") and Python warnings ("...DeprecationWarning: ...").
-WARNING_LINE = re.compile(r"^\s*WARNING\b|\b[A-Z]\w*Warning:")
+# MkDocs' "WARNING -  ...", other tools' "[IPKernelApp] WARNING | ...", Python's "...Warning: ...".
+WARNING_LINE = re.compile(r"\bWARNING\b|\b[A-Z]\w*Warning:")
 # Not every local request goes over HTTP: inline images, blobs made by scripts, about:blank.
 NON_NETWORK_SCHEMES = ("data:", "blob:", "about:")
 PAGE_GENERATOR = re.compile(r'<meta\s+name="generator"\s+content="mkdocs-', re.I)
