@@ -15,6 +15,10 @@ def _cell(text: str) -> str:
     return text.replace("|", r"\|")
 
 
+def _math(latex: str) -> str:
+    return f"$\\displaystyle {latex.strip()}$"
+
+
 def operations_table() -> str:
     """One row per op of :data:`autograd.ops.OPS`: forward rule, local gradient, description, domain."""
     lines = [
@@ -24,8 +28,10 @@ def operations_table() -> str:
     for op in OPS.values():
         expression = op.expression.format(*op.inputs)
         domain = op.domain or "all real inputs"
+        # One line per input's partial derivative (the registry separates them with ",\quad").
+        gradients = "<br>".join(_math(part) for part in op.grad_latex.split(r",\quad"))
         lines.append(
-            f"| `{op.name}`<br>`{_cell(expression)}` | ${op.forward_latex}$ | ${op.grad_latex}$ "
+            f"| `{op.name}`<br>`{_cell(expression)}` | {_math(op.forward_latex)} | {gradients} "
             f"| {_cell(op.description)} | {_cell(domain)} |"
         )
     return "\n".join(lines) + "\n"
