@@ -53,6 +53,9 @@ def first_result_seconds(browser, url: str) -> float:
     try:
         visit.page.wait_for_selector("#ag-demo[data-state=live]", timeout=120_000)
         millis = visit.page.evaluate("performance.getEntriesByName('ag-first-result')[0].startTime")
+        start = visit.page.get_attribute("#ag-demo", "data-python-start")
+        if start != "snapshot":
+            print(f"note: Python started {start!r}, not from the build's snapshot")
         visit.assert_only_local_requests()
         return millis / 1000
     finally:

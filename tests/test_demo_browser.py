@@ -79,6 +79,8 @@ def test_loading_state_then_live_engine_with_only_local_requests(open_page):
         assert "Loading the engine" in page.inner_text("#ag-status")
     wait_until_live(page)
     expect_results(page, DEFAULT_POINT)
+    # Python was restored from the build's memory snapshot, not started cold.
+    assert page.get_attribute("#ag-demo", "data-python-start") == "snapshot"
     assert any(url.endswith("/pyodide.asm.wasm") for url in visit.requests)
     assert any(url.endswith("/autograd.zip") for url in visit.requests)
     visit.assert_only_local_requests()

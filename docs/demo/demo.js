@@ -121,6 +121,7 @@ function setUp(demo) {
     .then(([python, graphviz]) => {
       compute = python;
       viz = graphviz;
+      demo.dataset.pythonStart = pythonStart;
       update();
     })
     .catch((error) => {
@@ -139,15 +140,31 @@ async function fetchOk(url, as) {
 
 // One engine per page load, however often instant navigation brings the demo back.
 let booting = null;
+let pythonStart = null; // how Python started, shown as data-python-start for tests and benchmarks
 function engine() {
   booting ??= boot();
   return booting;
 }
 
+// Restore the interpreter from the snapshot the docs build made (a fraction of a cold
+// start); should that fail in some browser, start Python the ordinary way.
+async function startPython(loadPyodide) {
+  const indexURL = new URL("pyodide/", HERE).href;
+  try {
+    const snapshot = fetchOk(new URL("pyodide/snapshot.bin", HERE), "arrayBuffer");
+    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+    pythonStart = "snapshot";
+    return pyodide;
+  } catch {
+    pythonStart = "cold";
+    return loadPyodide({ indexURL });
+  }
+}
+
 async function boot() {
   const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", HERE).href);
   const [pyodide, archive, view, graphviz] = await Promise.all([
-    loadPyodide({ indexURL: new URL("pyodide/", HERE).href }),
+    startPython(loadPyodide),
     fetchOk(new URL("autograd.zip", HERE), "arrayBuffer"),
     fetchOk(new URL("demo_view.py", HERE), "text"),
     import(new URL("viz/viz.js", HERE).href).then((module) => module.instance()),
