@@ -182,3 +182,14 @@ def test_dark_scheme_shows_the_live_demo(open_page):
     text = page.evaluate("getComputedStyle(document.querySelector('#ag-in-w1')).color")
     assert background != text
     assert visit.console_errors == []
+
+
+def test_a_link_with_a_bad_value_explains_it_and_keeps_the_build_results(open_page):
+    visit = open_page(PAGE + "#" + urlencode({"w1": "abc", "x2": "-1"}))
+    page = visit.page
+    wait_until_live(page)
+    expect(page.locator("#ag-msg-w1")).to_contain_text("'abc' is not a number")
+    assert displayed_texts(page) == expected_texts(DEFAULT_POINT)
+    page.fill("#ag-in-w1", "0.2")
+    expect_results(page, {**DEFAULT_POINT, "x2": -1.0})
+    assert visit.console_errors == []
