@@ -142,7 +142,14 @@ class QuietServer(ThreadingHTTPServer):
 
 @contextlib.contextmanager
 def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL ending in ``/``."""
+    """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL ending in ``/``.
+
+    >>> import tempfile, urllib.request
+    >>> with tempfile.TemporaryDirectory() as root, serve_directory(Path(root)) as url:
+    ...     _ = (Path(root) / "engine.wasm").write_bytes(b"\\0asm")
+    ...     urllib.request.urlopen(url + "engine.wasm").headers["Content-Type"]
+    'application/wasm'
+    """
     server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
