@@ -1,7 +1,8 @@
 """Keep notebook pages self-contained.
 
-mkdocs-jupyter's template adds a MathJax ``<script src>`` and a Mermaid
-loader, both from a CDN. The site typesets math with its own KaTeX and has no
+mkdocs-jupyter's template adds a MathJax ``<script src>`` (a CDN, or an empty
+``src`` when ``custom_mathjax_url`` is unset) and, in some versions, a Mermaid
+loader from a CDN. The site typesets math with its own KaTeX and has no
 Mermaid diagrams in notebooks, so both are removed from notebook pages.
 """
 
@@ -10,10 +11,10 @@ from __future__ import annotations
 import re
 
 CDN_SCRIPTS = [
-    # <!-- Load mathjax --> <script src="https://cdnjs..."> </script> and its x-mathjax-config block
-    re.compile(r"<!-- Load mathjax -->\s*<script[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", re.S),
-    re.compile(r"<!-- MathJax configuration -->\s*<script type=\"text/x-mathjax-config\">.*?</script>", re.S),
-    re.compile(r"<script type=\"module\">(?:(?!</script>).)*?cdnjs\.cloudflare\.com(?:(?!</script>).)*</script>", re.S),
+    # The MathJax loader and its configuration, from "<!-- Load mathjax -->" to the end marker.
+    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
+    # A module script that imports from another host (the Mermaid loader).
+    re.compile(r"<script type=\"module\">(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", re.S),
 ]
 
 

@@ -1,0 +1,221 @@
+"""The site's generated content: the numbers on the built pages, the derivation checks, the figures.
+
+Tests marked by ``built_site`` read the site that tests/conftest.py builds once
+per session; the rest call the generators in docs_gen directly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from autograd import OPS
+from autograd.examples import EXAMPLE_POINT, sigmoid_neuron_with_l2
+from autograd.trace import trace
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from docs_gen import derivations, finite_differences, notebook, tables  # noqa: E402
+
+# The trace of the original project page: variable, forward value, gradient (4 decimals).
+PAGE_TRACE = [
+    ("w₁", "0.2000", "0.1004"), ("w₂", "0.4000", "0.5246"), ("x₁", "-0.4000", "0.0498"),
+    ("x₂", "0.5000", "0.0996"), ("w₁²", "0.0400", "0.5000"), ("w₂²", "0.1600", "0.5000"),
+    ("w₁x₁", "-0.0800", "0.2491"), ("w₂x₂", "0.2000", "0.2491"), ("z", "0.1200", "0.2491"),
+    ("u", "0.2000", "0.5000"), ("R", "0.1000", "1.0000"), ("G", "0.5300", "1.0000"),
+    ("f", "0.6300", "1.0000"),
+]
+
+
+class Tables(HTMLParser):
+    """Every <table> of a page as a list of rows of cell texts (KaTeX markup included as text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.tables:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page(site: Path, name: str) -> str:
+    return (site / name / "index.html").read_text(encoding="utf-8")
+
+
+def page_tables(site: Path, name: str) -> list[list[list[str]]]:
+    parser = Tables()
+    parser.feed(page(site, name))
+    return parser.tables
+
+
+# --- the derivation checks ----------------------------------------------------------------
+
+
+def test_closed_forms_agree_with_engine_and_finite_differences_at_several_points():
+    points = [EXAMPLE_POINT, {"w1": -1.3, "w2": 0.7, "x1": 2.0, "x2": -0.25}, {"w1": 3.0, "w2": -2.0, "x1": 0.1, "x2": 1.5}]
+    for point in points:
+        for result in derivations.verify_all(point):
+            assert result.max_difference <= derivations.TOLERANCE
+
+
+def test_a_disagreement_beyond_the_tolerance_raises():
+    good = derivations.Check("w1", 0.1, 0.1, 0.1 + 0.5e-9)
+    assert derivations.verify(good) is good
+    bad = derivations.Check("w1", 0.1, 0.1, 0.1 + 2e-9)
+    with pytest.raises(derivations.DerivationMismatch, match="w1"):
+        derivations.verify(bad)
+    with pytest.raises(derivations.DerivationMismatch):
+        derivations.verify(derivations.Check("x1", math.nan, 0.1, 0.1))
+
+
+def test_a_wrong_closed_form_fails_the_build(monkeypatch):
+    """A boxed result that is off (here: the penalty term forgotten) stops the page and the build hook."""
+    from mkdocs.exceptions import PluginError
+
+    right = derivations.CLOSED_FORMS["w1"]
+    wrong = derivations.ClosedForm("w1", "w_1", r"\sigma(s)(1-\sigma(s))\,x_1", lambda w1, w2, x1, x2: right.evaluate(w1, w2, x1, x2) - w1)
+    monkeypatch.setitem(derivations.CLOSED_FORMS, "w1", wrong)
+    with pytest.raises(derivations.DerivationMismatch):
+        derivations.check_table("w1")
+
+    spec = importlib.util.spec_from_file_location("derivation_checks", REPO / "hooks" / "derivation_checks.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    with pytest.raises(PluginError, match="w1"):
+        hook.on_pre_build(config={})
+
+
+def test_node_finite_differences_match_every_trace_row():
+    for row, numeric in tables.trace_rows():
+        assert numeric == pytest.approx(row.grad, abs=1e-9), row.name
+
+
+# --- the built pages -----------------------------------------------------------------------
+
+
+def test_trace_page_shows_the_original_pages_values(built_site):
+    (table,) = [t for t in page_tables(built_site, "trace") if t and t[0][0] == "Variable"]
+    body = table[1:]
+    assert [(r[0], r[2], r[3]) for r in body] == PAGE_TRACE
+    # The finite-difference column agrees to the digits shown.
+    assert all(r[4] == r[3] for r in body)
+
+
+def test_derivations_page_shows_four_passing_checks_with_the_engines_numbers(built_site):
+    html = page(built_site, "derivations")
+    checks = [t for t in page_tables(built_site, "derivations") if any("Closed form" in r[0] for r in t)]
+    assert len(checks) == 4
+    f = sigmoid_neuron_with_l2()
+    engine = {row.name: row.grad for row in trace(f)}
+    for table, (variable, label) in zip(checks, [("x1", "x₁"), ("x2", "x₂"), ("w1", "w₁"), ("w2", "w₂")]):
+        values = {r[0].split(",")[0]: r[1] for r in table[1:]}
+        assert values["Closed form above"] == f"{engine[label]:.12f}"
+        assert values["Engine"] == f"{engine[label]:.12f}"
+        assert float(values["Finite difference"]) == pytest.approx(engine[label], abs=1e-9)
+        assert values["Largest difference (limit 1e-09)"].endswith("✓")
+    assert html.count(r"\boxed{") == 4
+
+
+def test_operations_page_lists_every_registered_op(built_site):
+    (table,) = [t for t in page_tables(built_site, "operations") if t and t[0][0] == "Op"]
+    names = [row[0].split()[0] for row in table[1:]]
+    assert names == list(OPS)
+
+
+def test_graph_page_inlines_the_figure_with_its_node_ids(built_site):
+    html = page(built_site, "graph")
+    assert '<div class="autograd-graph">' in html
+    for node_id in ("v-w1", "g-w1", "op-G", "v-f", "g-f"):
+        assert f'id="{node_id.replace("-", "&#45;")}"' in html
+    assert ">0.1004</text>" in html and ">0.6300</text>" in html
+
+
+def test_overview_headline_matches_the_training_notebooks_results(built_site):
+    overview = page(built_site, "")  # the site root
+    results = {}
+    for table in page_tables(built_site, "training"):
+        if table and table[0] == ["Metric", "Value"]:
+            results = dict(table[1:])
+    assert set(results) == {"Final accuracy", "Final loss", "Iterations", "Classes", "Samples", "Input dimensions"}
+    assert f"<strong>{results['Final accuracy']} accuracy</strong>" in overview
+    assert f"<strong>{results['Final loss']}</strong>" in overview
+    assert (results["Iterations"], results["Classes"], results["Samples"], results["Input dimensions"]) == ("500", "4", "100", "2")
+    assert float(results["Final accuracy"].rstrip("%")) >= 95
+
+
+def test_training_page_is_executed_with_progress_figures_and_a_download(built_site):
+    html = page(built_site, "training")
+    assert re.search(r"epoch\s+500\s+loss", html), "the training progress is printed"
+    assert html.count("<svg") - html.count('class="clipboard-copy-icon"') >= 3, "dataset, curves, regions"
+    assert "cdnjs" not in html and "mathjax" not in html.lower()
+    assert (built_site / "training" / "training.ipynb").is_file()
+
+
+def test_how_it_works_excerpts_are_the_current_source(built_site):
+    import inspect
+
+    from autograd.value import Value, topological_order
+
+    html = page(built_site, "how-it-works")
+    for obj in (Value.backward, topological_order):
+        first_line = inspect.getsource(obj).strip().splitlines()[0]
+        name = first_line.split("(")[0].split()[-1]
+        assert f"autograd/value.py, lines {inspect.getsourcelines(obj)[1]}" in html, name
+
+
+def test_api_reference_covers_every_module(built_site):
+    import pkgutil
+
+    html = page(built_site, "api")
+    for module in pkgutil.iter_modules([str(REPO / "autograd")]):
+        if not module.name.startswith("_"):
+            assert f'id="autograd.{module.name}"' in html, module.name
+    assert "&gt;&gt;&gt;" in html and "<blockquote>" not in html, "doctests are code blocks, not quotes"
+
+
+def test_katex_is_served_by_the_site(built_site):
+    assert (built_site / "assets" / "katex" / "katex.min.js").is_file()
+    css = (built_site / "assets" / "katex" / "katex.min.css").read_text(encoding="utf-8")
+    for font in set(re.findall(r"url\((fonts/[^)]+)\)", css)):
+        assert (built_site / "assets" / "katex" / font).is_file(), font
+
+
+# --- determinism ---------------------------------------------------------------------------
+
+
+def test_generated_tables_are_identical_on_a_second_run():
+    assert tables.trace_table() == tables.trace_table()
+    assert tables.operations_table() == tables.operations_table()
+    assert finite_differences.node_gradient is finite_differences.node_gradient  # a function, no hidden state
+
+
+def test_training_notebook_figures_are_byte_identical_across_runs():
+    first = notebook.outputs(notebook.execute(), "image/svg+xml")
+    second = notebook.outputs(notebook.execute(), "image/svg+xml")
+    assert len(first) == 3
+    assert first == second
+    assert all("<dc:date>" not in svg for svg in first)
