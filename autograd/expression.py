@@ -33,6 +33,7 @@ import operator
 from typing import Mapping
 
 from .examples import EXAMPLE_POINT
+from .graph import to_dot
 from .ops import OPS
 from .trace import trace
 from .value import Value
@@ -73,8 +74,7 @@ _CONSTRUCT_NAMES = {
     ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else",
     ast.NamedExpr: "an assignment (:=)", ast.JoinedStr: "an f-string",
     ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set",
-    ast.Starred: "unpacking (*)", ast.Await: "await", ast.Yield: "yield",
-    ast.YieldFrom: "yield", ast.Slice: "a slice",
+    ast.Starred: "unpacking (*)", ast.Slice: "a slice",
 }
 
 
@@ -290,8 +290,6 @@ def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_E
     >>> {name: round(g, 4) for name, g in result["gradients"].items()}
     {'w1': 0.1004, 'w2': 0.5246, 'x1': 0.0498, 'x2': 0.0996}
     """
-    from .graph import to_dot  # graph sits beside trace; imported here to keep module load light
-
     root, leaves = _build(text, read_point(DEFAULT_POINT if point is None else point))
     root.backward()
     return {

@@ -6,6 +6,7 @@ for the same inputs, at the four decimals the page displays.
 
 from __future__ import annotations
 
+import zipfile
 from urllib.parse import urlencode
 
 import pytest
@@ -15,6 +16,7 @@ import site_support
 from autograd.expression import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, demo_result
 
 PAGE = "demo/"
+REPO = site_support.REPO
 BOOT_TIMEOUT_MS = 60_000  # Pyodide starts in a few seconds; a loaded CI machine gets slack
 FIELDS = (*VARIABLES, "expression")
 
@@ -193,3 +195,15 @@ def test_a_link_with_a_bad_value_explains_it_and_keeps_the_build_results(open_pa
     page.fill("#ag-in-w1", "0.2")
     expect_results(page, {**DEFAULT_POINT, "x2": -1.0})
     assert visit.console_errors == []
+
+
+def test_the_site_serves_this_repositorys_engine_and_pyodide(built_site):
+    """The zip the page unpacks is the package as it is in the repository; Pyodide comes from npm."""
+    with zipfile.ZipFile(built_site / "demo" / "autograd.zip") as archive:
+        names = set(archive.namelist())
+        assert archive.read("autograd/value.py") == (REPO / "autograd" / "value.py").read_bytes()
+    assert {"autograd/__init__.py", "autograd/expression.py", "autograd/graph.py", "autograd/trace.py"} <= names
+    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin"):
+        assert (built_site / "demo" / "pyodide" / name).stat().st_size > 0
+    # No second copy of the engine's source in the docs: the page's Python is presentation only.
+    assert not any((REPO / "docs").rglob("value.py"))
