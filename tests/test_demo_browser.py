@@ -6,6 +6,8 @@ for the same inputs, at the four decimals the page displays.
 
 from __future__ import annotations
 
+import doctest
+import importlib.util
 import zipfile
 from urllib.parse import urlencode
 
@@ -18,7 +20,6 @@ from autograd.expression import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, de
 PAGE = "demo/"
 REPO = site_support.REPO
 BOOT_TIMEOUT_MS = 60_000  # Pyodide starts in a few seconds; a loaded CI machine gets slack
-FIELDS = (*VARIABLES, "expression")
 
 
 def shown(x: float) -> str:
@@ -45,7 +46,7 @@ def expect_results(page, point, expression=DEFAULT_EXPRESSION) -> None:
 def set_fields(page, point, expression=DEFAULT_EXPRESSION) -> None:
     for name in VARIABLES:
         page.fill(f"#ag-in-{name}", str(point[name]))
-    page.fill("#ag-in-expression", expression)
+    page.fill("#ag-in-f", expression)
 
 
 def wait_until_live(page) -> None:
@@ -70,7 +71,7 @@ def test_build_time_results_show_without_javascript(open_page):
     assert "built" in page.inner_text("#ag-status")
     for name in VARIABLES:
         assert float(page.input_value(f"#ag-in-{name}")) == DEFAULT_POINT[name]
-    assert page.input_value("#ag-in-expression") == DEFAULT_EXPRESSION
+    assert page.input_value("#ag-in-f") == DEFAULT_EXPRESSION
 
 
 def test_loading_state_then_live_engine_with_only_local_requests(open_page):
@@ -124,10 +125,10 @@ def test_typed_expression_redraws_trace_and_graph(live_demo):
         ("w1", "", "empty"),
         ("x2", "abc", "not a number"),
         ("w2", "1e400", "does not fit in a float"),
-        ("expression", "__import__('os')", "__import__ is not allowed"),
-        ("expression", "log(x1)", "log got a = -0.5"),
-        ("expression", "exp(w1 * 1000)", "exp got a = 1000"),
-        ("expression", "w1 +", "not a valid expression"),
+        ("f", "__import__('os')", "__import__ is not allowed"),
+        ("f", "log(x1)", "log got a = -0.5"),
+        ("f", "exp(w1 * 1000)", "exp got a = 1000"),
+        ("f", "w1 +", "not a valid expression"),
     ],
 )
 def test_bad_input_shows_a_message_and_keeps_the_last_good_result(live_demo, field, typed, message):
@@ -167,7 +168,7 @@ def test_a_link_with_a_hash_restores_the_inputs(open_page):
     page = visit.page
     for name in VARIABLES:
         assert float(page.input_value(f"#ag-in-{name}")) == point[name]
-    assert page.input_value("#ag-in-expression") == expression
+    assert page.input_value("#ag-in-f") == expression
     wait_until_live(page)
     expect_results(page, point, expression)
     visit.assert_only_local_requests()
@@ -207,3 +208,12 @@ def test_the_site_serves_this_repositorys_engine_and_pyodide(built_site):
         assert (built_site / "demo" / "pyodide" / name).stat().st_size > 0
     # No second copy of the engine's source in the docs: the page's Python is presentation only.
     assert not any((REPO / "docs").rglob("value.py"))
+
+
+def test_demo_view_examples_hold():
+    """docs/demo/demo_view.py is not under pytest's doctest paths: run its examples here."""
+    spec = importlib.util.spec_from_file_location("demo_view", REPO / "docs" / "demo" / "demo_view.py")
+    view = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(view)
+    failed, attempted = doctest.testmod(view)
+    assert attempted > 0 and failed == 0

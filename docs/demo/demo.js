@@ -11,16 +11,19 @@
 // start, becomes a message on the page, and the last good results stay.
 
 const HERE = new URL(".", import.meta.url);
-const FIELDS = ["w1", "w2", "x1", "x2", "expression"];
-const HASH_KEYS = { w1: "w1", w2: "w2", x1: "x1", x2: "x2", expression: "f" };
 const NUMBER_STEP = 0.1;
+const LIVE = "Live: autograd is running in your browser under Pyodide. Edit any field.";
 
 function setUp(demo) {
   if (demo.dataset.bound) return;
   demo.dataset.bound = "1";
 
   const el = (id) => demo.querySelector(`#${id}`);
-  const inputs = Object.fromEntries(FIELDS.map((name) => [name, el(`ag-in-${name}`)]));
+  // The fields, named by demo_view.py: w1, w2, x1, x2 and f. Their names are also the hash's keys.
+  const inputs = Object.fromEntries(
+    [...demo.querySelectorAll("input[data-field]")].map((input) => [input.dataset.field, input]),
+  );
+  const FIELDS = Object.keys(inputs);
   const status = el("ag-status");
   let compute = null; // demo_view.compute once Python is up
   let viz = null;
@@ -41,28 +44,27 @@ function setUp(demo) {
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     for (const name of FIELDS) {
-      const value = params.get(HASH_KEYS[name]);
+      const value = params.get(name);
       if (value !== null) inputs[name].value = value;
     }
   }
 
   function writeHash() {
     const params = new URLSearchParams();
-    for (const name of FIELDS) params.set(HASH_KEYS[name], inputs[name].value.trim());
+    for (const name of FIELDS) params.set(name, inputs[name].value.trim());
     const hash = `#${params}`;
     if (hash !== location.hash) history.replaceState(history.state, "", hash);
   }
 
   function update() {
     if (!compute) return; // the build-time results stay until the engine is up
-    const point = {};
-    for (const name of FIELDS.slice(0, 4)) point[name] = inputs[name].value;
+    const typed = Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value]));
     let out;
     try {
-      out = JSON.parse(compute(JSON.stringify(point), inputs.expression.value));
+      out = JSON.parse(compute(JSON.stringify(typed)));
     } catch (error) {
       // Only a bug in the engine or the view gets here; say so on the page.
-      showMessage("expression", `The engine failed unexpectedly: ${String(error).split("\n").pop()}`);
+      say(`The engine failed unexpectedly: ${String(error).split("\n").pop()}`, "failed");
       return;
     }
     if (!out.ok) {
@@ -73,10 +75,11 @@ function setUp(demo) {
     try {
       svg = viz.renderSVGElement(out.dot);
     } catch (error) {
-      showMessage("expression", `The graph could not be drawn: ${error.message ?? error}`);
+      say(`The graph could not be drawn: ${error.message ?? error}`, "failed");
       return;
     }
     showMessage(null, "");
+    if (demo.dataset.state !== "live") say(LIVE, "live");
     el("ag-summary").innerHTML = out.summary;
     el("ag-trace-wrap").innerHTML = out.trace;
     el("ag-graph").replaceChildren(svg);
@@ -96,9 +99,9 @@ function setUp(demo) {
     update();
   }
 
-  for (const name of FIELDS) {
-    inputs[name].addEventListener("input", update);
-    if (name !== "expression") inputs[name].addEventListener("keydown", step);
+  for (const input of Object.values(inputs)) {
+    input.addEventListener("input", update);
+    if (input.inputMode === "decimal") input.addEventListener("keydown", step);
   }
   window.addEventListener("hashchange", () => {
     readHash();
@@ -119,7 +122,7 @@ function setUp(demo) {
       compute = python;
       viz = graphviz;
       demo.dataset.pythonStart = pythonStart;
-      say("Live: autograd is running in your browser under Pyodide. Edit any field.", "live");
+      say(LIVE, "live");
       update();
     })
     .catch((error) => {

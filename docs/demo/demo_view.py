@@ -27,7 +27,7 @@ from autograd.expression import (
 )
 
 DIGITS = 4  # as in the docs' trace tables
-EXPRESSION_FIELD = "expression"
+EXPRESSION_FIELD = "f"  # the expression's field; the others are named as the variables
 
 
 def number(x: float) -> str:
@@ -74,15 +74,23 @@ def fragments(result: dict) -> dict:
     }
 
 
-def compute(raw_point: str, expression: str) -> str:
-    """The browser's entry point: JSON in (the fields as typed), JSON out.
+def compute(typed: str) -> str:
+    """The browser's entry point: JSON in (every field as typed, by name), JSON out.
 
     Out is ``{"ok": true, ...fragments}`` or, for input the demo cannot use,
-    ``{"ok": false, "field": "w1" | ... | "expression", "message": "..."}``:
-    the page shows the message next to that field and keeps what it showed.
+    ``{"ok": false, "field": "w1" | ... | "f", "message": "..."}``: the page
+    shows the message next to that field and keeps what it showed.
+
+    >>> import json
+    >>> out = json.loads(compute('{"w1": "1", "w2": "2", "x1": "3", "x2": "4", "f": "w1 * x1"}'))
+    >>> out["ok"], out["rows"]
+    (True, 3)
+    >>> json.loads(compute('{"w1": "1", "w2": "2", "x1": "3", "x2": "4", "f": "open(w1)"}'))["field"]
+    'f'
     """
+    fields = json.loads(typed)
     try:
-        result = demo_result(json.loads(raw_point), expression)
+        result = demo_result(fields, fields.get(EXPRESSION_FIELD, ""))
     except InputError as error:
         return json.dumps({"ok": False, "field": error.field, "message": str(error)})
     except (ExpressionError, ArithmeticError, ValueError, TypeError, RecursionError) as error:
