@@ -1,9 +1,10 @@
-"""A Griffe extension for the API reference: show doctest examples as Python console code blocks.
+"""A Griffe extension for the API reference: docstrings written for doctest and Sphinx, read as Markdown.
 
 The package's docstrings hold doctests (``>>>`` lines and their output) in
 running text, where Markdown would read ``>>>`` as a nested quote and ``[...]``
 output as a link. This wraps every doctest block, from its first ``>>>`` line
-to the next blank line, in a ```` ```pycon ```` fence.
+to the next blank line, in a ```` ```pycon ```` fence. Sphinx roles such as
+``:func:`trace``` become plain inline code.
 
 >>> fence_doctests("Text.\\n\\n>>> 1 + 1\\n2\\n\\nMore.").splitlines()
 ['Text.', '', '```pycon', '>>> 1 + 1', '2', '```', '', 'More.']
@@ -11,7 +12,20 @@ to the next blank line, in a ```` ```pycon ```` fence.
 
 from __future__ import annotations
 
+import re
+
 import griffe
+
+SPHINX_ROLE = re.compile(r":(?:mod|func|class|meth|data|attr|exc|obj):`~?([^`]+)`")
+
+
+def plain_roles(text: str) -> str:
+    """``:func:`name``` -> ```name```.
+
+    >>> plain_roles("see :meth:`Value.backward` and :mod:`autograd.ops`")
+    'see `Value.backward` and `autograd.ops`'
+    """
+    return SPHINX_ROLE.sub(r"`\1`", text)
 
 
 def fence_doctests(text: str) -> str:
@@ -39,4 +53,4 @@ class DoctestFences(griffe.Extension):
 
     def on_object(self, *, obj, **kwargs) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+            obj.docstring.value = fence_doctests(plain_roles(obj.docstring.value))

@@ -219,3 +219,17 @@ def test_training_notebook_figures_are_byte_identical_across_runs():
     assert len(first) == 3
     assert first == second
     assert all("<dc:date>" not in svg for svg in first)
+
+
+def test_docs_gen_doctests():
+    """docs_gen is outside pytest's doctest paths (tests/, autograd/), so its examples run here."""
+    import doctest
+    import importlib
+    import pkgutil
+
+    import docs_gen
+
+    failed = 0
+    for module in pkgutil.iter_modules(docs_gen.__path__):
+        failed += doctest.testmod(importlib.import_module(f"docs_gen.{module.name}")).failed
+    assert failed == 0
