@@ -212,6 +212,7 @@ def open_visit(browser, base_url: str, path: str, color_scheme: str = "light", j
                wait_until: str = "load") -> PageVisit:
     """Open ``base_url + path`` in a fresh context; returns the ``PageVisit`` once loaded.
 
+    ``wait_until`` is Playwright's: ``"load"``, ``"domcontentloaded"``, ``"commit"`` or ``"networkidle"``.
     Listeners are attached before navigation, so nothing the page does while loading is missed.
     The caller closes the visit (``visit.close()``).
     """
@@ -234,8 +235,10 @@ def settle(page, timeout_ms: int = 15_000) -> None:
 
     Lazy images are switched to eager first, so pictures below the fold are checked too.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
-    with contextlib.suppress(Exception):  # a page that keeps polling still gets checked below
+    with contextlib.suppress(PlaywrightTimeout):  # a page that keeps polling still gets checked below
         page.wait_for_load_state("networkidle", timeout=timeout_ms)
     page.wait_for_function("[...document.images].every(img => img.complete)", timeout=timeout_ms)
 
