@@ -49,7 +49,7 @@ EDIT = """async (value) => {
 
 
 def first_result_seconds(browser, url: str) -> float:
-    visit = site_support.open_visit(browser, url, PAGE, wait_until="commit")
+    visit = site_support.open_visit(browser, url, PAGE)
     try:
         visit.page.wait_for_selector("#ag-demo[data-state=live]", timeout=120_000)
         millis = visit.page.evaluate("performance.getEntriesByName('ag-first-result')[0].startTime")

@@ -12,6 +12,7 @@
 
 const HERE = new URL(".", import.meta.url);
 const NUMBER_STEP = 0.1;
+const SLOW_SECONDS = 15; // several times a normal start: then say so (Pyodide waits, it does not fail, on a lost file)
 const LIVE = "Live: autograd is running in your browser under Pyodide. Edit any field.";
 
 function setUp(demo) {
@@ -117,7 +118,15 @@ function setUp(demo) {
     "loading",
   );
 
+  const slow = setTimeout(() => {
+    say(
+      `The engine has not started after ${SLOW_SECONDS} s, far longer than usual; it keeps trying. The numbers below were computed by autograd when this site was built.`,
+      "slow",
+    );
+  }, SLOW_SECONDS * 1000);
+
   engine()
+    .finally(() => clearTimeout(slow))
     .then(([python, graphviz]) => {
       compute = python;
       viz = graphviz;
