@@ -68,9 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="autograd-site-") as temporary:
         build = site_support.build_site(Path(temporary))
         print(f"mkdocs build --strict took {build.seconds:.1f} s")
-        if build.returncode != 0 or build.warnings:
+        if build.returncode != 0:
             print(build.output[-5000:], file=sys.stderr)
             return 1
+        # Warnings fail the tests; pictures of the site are still worth having meanwhile.
+        for warning in build.warnings:
+            print(warning, file=sys.stderr)
         return 1 if shoot(build.site, args.out, schemes, args.width) else 0
 
 
