@@ -37,6 +37,10 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 VIZ = REPO / "node_modules" / "@viz-js" / "viz" / "dist" / "viz.js"  # ES module, WASM inlined
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same source gives the same archive
 SNAPSHOT = "snapshot.bin"
+EARLY_FILES = (
+    "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
+    f"pyodide/{SNAPSHOT}", "pyodide/python_stdlib.zip",
+)
 # Boot Pyodide in Node and save its memory once Python is up (Pyodide's own, if private, API).
 MAKE_SNAPSHOT = """
 import { loadPyodide } from "pyodide";
@@ -72,8 +76,14 @@ def on_page_content(html, page, config, files):
     def here(name):
         return get_relative_url(f"{ASSETS}/{name}", page.url)
 
+    # Start the engine's big downloads while the page is still being parsed, not after it.
+    preloads = "".join(
+        f'<link rel="modulepreload" href="{here(name)}">\n' if name.endswith(".mjs")
+        else f'<link rel="preload" href="{here(name)}" as="fetch" crossorigin>\n'
+        for name in EARLY_FILES
+    )
     widget = (
-        f'<link rel="stylesheet" href="{here("demo.css")}">\n'
+        f'<link rel="stylesheet" href="{here("demo.css")}">\n{preloads}'
         f"{view.widget_html(_graph_svg)}\n"
         f'<script type="module" src="{here("demo.js")}"></script>'
     )

@@ -93,8 +93,13 @@ def test_loading_state_then_live_engine_with_only_local_requests(browser, site_u
     visit = EarlyVisit(browser, site_url)
     page = visit.page
     try:
-        page.wait_for_selector("#ag-demo[data-state=loading]", timeout=BOOT_TIMEOUT_MS)
-        assert "Loading the engine" in page.inner_text("#ag-status")
+        # Read the status in the same instant the loading state is seen: the engine may be up a moment later.
+        loading_status = page.wait_for_function(
+            """() => document.querySelector('#ag-demo')?.dataset.state === 'loading'
+                     && document.querySelector('#ag-status').textContent""",
+            timeout=BOOT_TIMEOUT_MS,
+        ).json_value()
+        assert "Loading the engine" in loading_status
         wait_until_live(page)
         assert "Live" in page.inner_text("#ag-status")
         expect_results(page, DEFAULT_POINT)
