@@ -12,6 +12,7 @@
   starting, made here by booting the same Pyodide under Node. The page loads
   it instead of starting Python from scratch, which is most of the wait
   (seconds, on a slow machine); it falls back to a plain start if that fails.
+  The page preloads these big files so their download starts while it parses.
 """
 
 from __future__ import annotations
