@@ -478,9 +478,10 @@ def as_labels(labels, classes: int) -> np.ndarray:
     array = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if array.dtype.kind not in "iu" or array.ndim != 1:
         raise TypeError(f"cross_entropy expects a 1-D array of int class indices, got dtype {array.dtype} and shape {array.shape}")
-    bad = np.flatnonzero((array < 0) | (array >= classes))
-    if bad.size:
-        i = int(bad[0])
+    # One pass finds both kinds of bad label: read as unsigned, a negative label is huge.
+    unsigned = array.view(np.dtype(f"u{array.itemsize}"))
+    if array.size and unsigned.max() >= classes:
+        i = int(np.argmax(unsigned >= classes))
         raise ValueError(
             f"cross_entropy: label {int(array[i])} at index {i} is out of range: expected an int in 0..{classes - 1}"
         )
@@ -509,22 +510,28 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
     labels = as_labels(labels, logits.shape[1])
     if len(labels) != logits.shape[0]:
         raise ValueError(f"cross_entropy got {logits.shape[0]} rows of logits but {len(labels)} labels")
-    rows = np.arange(len(labels))
-    probabilities = _softmax(logits.data, axis=1)
+    count = len(labels)
+    rows = np.arange(count)
+    # The row maximum is subtracted first, so the largest exponent is e^0 = 1.
+    shifted = logits.data - logits.data.max(axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    totals = exps.sum(axis=1, keepdims=True)
+    probabilities = exps / totals
+    picked = probabilities[rows, labels]
     if eps == 0:
-        shifted = logits.data - logits.data.max(axis=1, keepdims=True)
-        log_p = shifted[rows, labels] - np.log(np.exp(shifted).sum(axis=1))
+        log_p = shifted[rows, labels] - np.log(totals[:, 0])
     else:
-        log_p = np.log(probabilities[rows, labels] + eps)
-    loss = -log_p.mean()
+        log_p = np.log(picked + eps)
+    loss = -log_p.sum() / count
 
     def vjp(g, out, z):
         # d(-log(p_y + eps))/dz = c (p - onehot(y)), with c = p_y / (p_y + eps) (1 when eps = 0).
-        scale = np.full(len(labels), g / len(labels), dtype=probabilities.dtype)
+        scale = g / count
         if eps:
-            picked = probabilities[rows, labels]
-            scale *= picked / (picked + eps)
-        grad = probabilities * scale[:, None]
+            scale = scale * (picked / (picked + eps))
+            grad = probabilities * scale[:, None]
+        else:
+            grad = probabilities * scale
         grad[rows, labels] -= scale
         return (grad,)
 
