@@ -111,7 +111,8 @@ class Tensor:
         node = Tensor.__new__(Tensor)
         node.data = data
         node.grad = None
-        node.requires_grad = _grad_enabled and any(x.requires_grad for x in inputs)
+        # Every op has one or two inputs, so the first and the last are all of them.
+        node.requires_grad = _grad_enabled and (inputs[0].requires_grad or inputs[-1].requires_grad)
         node._vjp = vjp if node.requires_grad else None
         node._inputs = inputs if node.requires_grad else ()
         return node
@@ -394,7 +395,7 @@ class Tensor:
                     f"backward() without a gradient argument needs a tensor with one element, "
                     f"got shape {self.shape}: pass grad= of that shape, or reduce with .sum() first"
                 )
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.data.shape, self.data.dtype)
         else:
             grad = _as_array(grad, self.dtype)
             if grad.shape != self.shape:
@@ -405,12 +406,13 @@ class Tensor:
                 node.grad = None
         _accumulate(self, grad)
         for node in reversed(order):
-            if not node._inputs or node.grad is None:
+            inputs = node._inputs
+            if not inputs or node.grad is None:
                 continue
-            grads = node._vjp(node.grad, node.data, *(x.data for x in node._inputs))
-            for x, g in zip(node._inputs, grads):
+            grads = node._vjp(node.grad, node.data, *[x.data for x in inputs])
+            for x, g in zip(inputs, grads):
                 if x.requires_grad:
-                    _accumulate(x, _sum_to_shape(g, x.shape))
+                    _accumulate(x, _sum_to_shape(g, x.data.shape))
 
 
 def _accumulate(node: Tensor, grad: np.ndarray) -> None:
@@ -446,13 +448,15 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             f"matmul: shapes {a.shape} and {b.shape} do not align: "
             f"a has {a.shape[-1]} columns but b has {inner_b} rows"
         )
-    return Tensor._node(np.matmul(a.data, b.data), _matmul_vjp, (a, b))
+    if a.ndim == 2 and b.ndim == 2:  # the common case: skip the product for an input that needs no gradient
+        def vjp(g, out, a_data, b_data):
+            return (g @ b_data.T if a.requires_grad else None, a_data.T @ g if b.requires_grad else None)
+    else:
+        vjp = _matmul_vjp
+    return Tensor._node(np.matmul(a.data, b.data), vjp, (a, b))
 
 
-def _matmul_vjp(g, out, a, b):
-    if a.ndim == 2 and b.ndim == 2:  # the common case, without the reshaping below
-        return g @ b.T, a.T @ g
-    # Treat 1-D operands as a row (a) or a column (b), as numpy does, and put back
+def _matmul_vjp(g, out, a, b):    # Treat 1-D operands as a row (a) or a column (b), as numpy does, and put back
     # the axes that numpy dropped from the result.
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     b2 = b.reshape(-1, 1) if b.ndim == 1 else b

@@ -1,0 +1,127 @@
+"""Run every benchmark side by side, print one markdown report and save it as JSON.
+
+    .venv/bin/python -m benchmarks.run            # the full run, about two minutes
+    .venv/bin/python -m benchmarks.run --quick    # a seconds-long smoke run (numbers mean nothing)
+
+The report goes to ``benchmarks/results/latest.json`` (``--output`` to change
+it): the machine's details, every measurement, the issue's targets with their
+ratios, and the markdown tables that the docs' Performance page shows.
+PyTorch and micrograd are optional (``pip install -r requirements-bench.txt``);
+a missing one is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One BLAS thread, set before numpy loads: PyTorch runs on one thread too, so
+# the two compete at an equal thread count.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import importlib.metadata  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import deep_chain, page_task, real_mlp, scalar_vs_micrograd  # noqa: E402
+from .common import Result  # noqa: E402
+
+BENCHMARKS = (page_task, scalar_vs_micrograd, real_mlp, deep_chain)
+DEFAULT_OUTPUT = Path(__file__).parent / "results" / "latest.json"
+COMMAND = ".venv/bin/python -m benchmarks.run"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def machine() -> dict:
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": version("numpy"),
+        "torch": version("torch"),
+        "micrograd": version("micrograd"),
+        "blas threads": 1,
+        "load average at start (1, 5, 15 min)": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def number(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, list):
+        return " → ".join(number(v) for v in value)
+    return str(value)
+
+
+def markdown(results: list[Result]) -> str:
+    """Two tables: every measurement, then every target with its measured ratio."""
+    lines = ["| Benchmark | Contestant | Time | Details |", "|---|---|--:|---|"]
+    for result in results:
+        for row in result.rows:
+            details = [f"{key}: {number(value)}" for key, value in row.extra.items()]
+            details += [row.note] if row.note else []
+            lines.append(f"| {result.name} | {row.contestant} | {seconds(row.seconds)} | {'; '.join(details)} |")
+    lines += ["", "| Target | Measured ratio | Limit | Met |", "|---|--:|--:|:-:|"]
+    for result in results:
+        for target in result.targets:
+            measured = "—" if target.measured is None else f"{target.measured:.3f}"
+            met = {True: "yes", False: "**no**", None: "skipped"}[target.met]
+            lines.append(f"| {target.goal} | {measured} | {target.limit:.3f} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON report")
+    args = parser.parse_args(argv)
+
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": COMMAND + (" --quick" if args.quick else ""),
+        "quick": args.quick,
+        "machine": machine(),
+    }
+    results = []
+    for benchmark in BENCHMARKS:
+        print(f"running {benchmark.__name__.rsplit('.', 1)[-1]} ...", file=sys.stderr, flush=True)
+        results.append(benchmark.run(quick=args.quick))
+    report["benchmarks"] = [result.to_json() for result in results]
+    report["markdown"] = markdown(results)
+
+    print(report["markdown"])
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"written to {args.output}", file=sys.stderr)
+    return report
+
+
+if __name__ == "__main__":
+    main()
