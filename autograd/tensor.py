@@ -67,6 +67,8 @@ def _sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if grad.shape == shape:
         return grad
     leading = grad.ndim - len(shape)
+    if grad.shape[leading:] == shape:  # only leading axes were added, as for a bias
+        return grad.sum(axis=tuple(range(leading)))
     stretched = tuple(i + leading for i, n in enumerate(shape) if n == 1 and grad.shape[i + leading] != 1)
     return grad.sum(axis=tuple(range(leading)) + stretched, keepdims=True).reshape(shape)
 
@@ -173,7 +175,7 @@ class Tensor:
 
     def _elementwise(self, name: str, *inputs: Tensor) -> Tensor:
         op = OPS[name]
-        return Tensor._node(op.forward(np, *(x.data for x in inputs)), op.vjp, inputs)
+        return Tensor._node(op.forward(np, *[x.data for x in inputs]), op.vjp, inputs)
 
     def __add__(self, other):
         return self._elementwise("add", self, self._lift(other))
@@ -479,7 +481,9 @@ def as_labels(labels, classes: int) -> np.ndarray:
     ...
     ValueError: cross_entropy: label 3 at index 1 is out of range: expected an int in 0..2
     """
-    array = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if isinstance(labels, Tensor):
+        labels = labels.data
+    array = labels if isinstance(labels, np.ndarray) else np.asarray(labels)
     if array.dtype.kind not in "iu" or array.ndim != 1:
         raise TypeError(f"cross_entropy expects a 1-D array of int class indices, got dtype {array.dtype} and shape {array.shape}")
     # One pass finds both kinds of bad label: read as unsigned, a negative label is huge.
@@ -539,7 +543,7 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
         grad[rows, labels] -= scale
         return (grad,)
 
-    return Tensor._node(np.asarray(loss, dtype=logits.dtype), vjp, (logits,))
+    return Tensor._node(np.array(loss, dtype=logits.dtype), vjp, (logits,))
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
