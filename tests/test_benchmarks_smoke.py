@@ -37,3 +37,24 @@ def test_the_quick_benchmark_run_writes_a_complete_report(tmp_path):
         assert difference is None or difference < 1e-9
     assert report["markdown"] in run.stdout
     assert "| Target | Measured ratio | Limit | Met |" in report["markdown"]
+
+
+def test_a_missing_optional_contestant_is_skipped_with_a_note(tmp_path):
+    output = tmp_path / "report.json"
+    # Importing a module mapped to None raises ImportError: as if torch and micrograd were not installed.
+    code = (
+        "import sys\n"
+        "for name in ('torch', 'micrograd', 'micrograd.nn'): sys.modules[name] = None\n"
+        f"from benchmarks import run; run.main(['--quick', '--output', {str(output)!r}])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    report = json.loads(output.read_text())
+    rows = {row["contestant"]: row for b in report["benchmarks"] for row in b["rows"]}
+    for contestant in ("PyTorch CPU, 1 thread", "micrograd 0.1.0"):
+        assert rows[contestant]["seconds"] is None
+        assert "skipped" in rows[contestant]["note"] and "requirements-bench.txt" in rows[contestant]["note"]
+    targets = {t["goal"]: t for b in report["benchmarks"] for t in b["targets"]}
+    assert targets["Tensor engine faster than PyTorch"]["met"] is None
+    assert "| Tensor engine faster than PyTorch | — | 1.000 | skipped |" in report["markdown"]
