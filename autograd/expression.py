@@ -1,12 +1,20 @@
-"""A reader's expression over w1, w2, x1 and x2, evaluated by the engine: the live demo's core.
+"""A reader's function of w1, w2, x1 and x2, evaluated by the engine: the live demo's core.
 
-The expression is parsed with :mod:`ast` and walked node by node; nothing is
-ever passed to ``eval``. Only numbers, the four variables, the operators
-``+ - * / **`` (and unary ``-``, ``+``) and the engine's one-input ops are
-accepted, either as functions, ``tanh(w1)``, or as methods, ``w1.tanh()``.
-The ops are read from the registry in :mod:`autograd.ops`, so a new op there
-is usable here at once. Anything else raises :class:`ExpressionError` naming
-what was not allowed.
+The reader writes one expression, or a short program: steps ``name = expression``
+separated by newlines or ``;``, ending with the result, either an expression or
+one more assignment. Each step's name labels its node, so traces and graphs show
+it, and later steps may use it::
+
+    z = w1*x1 + w2*x2
+    f = sigmoid(z) + 0.5*(w1**2 + w2**2)
+
+The text is parsed with :mod:`ast` and walked node by node; nothing is ever
+passed to ``eval``. Only numbers, the four variables, names assigned on an
+earlier line, the operators ``+ - * / **`` (and unary ``-``, ``+``) and the
+engine's one-input ops are accepted, either as functions, ``tanh(w1)``, or as
+methods, ``w1.tanh()``. The ops are read from the registry in
+:mod:`autograd.ops`, so a new op there is usable here at once. Anything else
+raises :class:`ExpressionError` naming what was not allowed.
 
 Numbers are floats throughout, so ``10 ** 10 ** 10`` overflows at once
 instead of building a huge integer.
@@ -19,6 +27,9 @@ default results into the page.
 >>> f.backward()
 >>> round(f.data, 4), round(f.grad, 1)
 (0.0802, 1.0)
+>>> g = evaluate("z = w1 * x1; y = z.tanh()", {"w1": 0.2, "w2": 0.4, "x1": -0.4, "x2": 0.5})
+>>> g.label, [x.label for x in g.inputs]
+('y', ['z'])
 >>> evaluate("__import__('os')", {"w1": 0, "w2": 0, "x1": 0, "x2": 0})
 Traceback (most recent call last):
 ...
@@ -30,7 +41,8 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from typing import Mapping
+import re
+from typing import Mapping, NamedTuple
 
 from .examples import EXAMPLE_POINT
 from .graph import to_dot
@@ -47,13 +59,21 @@ LABELS = {"w1": "w₁", "w2": "w₂", "x1": "x₁", "x2": "x₂"}
 FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and hasattr(Value, name))
 """The engine's one-input ops that a Value has as methods: usable as f(a) or a.f()."""
 
-DEFAULT_EXPRESSION = "sigmoid(w1*x1 + w2*x2) + 0.5*(w1**2 + w2**2)"
-"""The worked example of the docs: f = σ(w₁x₁ + w₂x₂) + 0.5 (w₁² + w₂²)."""
+DEFAULT_EXPRESSION = """\
+z = w1*x1 + w2*x2
+u = w1**2 + w2**2
+R = 0.5*u
+G = sigmoid(z)
+f = G + R"""
+"""The worked example of the docs, f = σ(w₁x₁ + w₂x₂) + 0.5 (w₁² + w₂²), with its steps named as there."""
 
 DEFAULT_POINT = dict(EXAMPLE_POINT)
 """The inputs the demo starts from: the point of the docs' worked example."""
 
-MAX_LENGTH = 300  # long enough for any formula a reader types, short enough to bound the work
+RESULT = "f"
+"""The name of the result when the last line is an expression rather than an assignment."""
+
+MAX_LENGTH = 1000  # room for a dozen named steps; short enough to bound the work of one keystroke
 
 _BINARY = {
     ast.Add: operator.add,
@@ -76,6 +96,22 @@ _CONSTRUCT_NAMES = {
     ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set",
     ast.Starred: "unpacking (*)", ast.Slice: "a slice",
 }
+_STATEMENT_NAMES = {
+    ast.AugAssign: "augmented assignment (+=, *= and the like)",
+    ast.AnnAssign: "an annotated assignment (name: type = ...)",
+    ast.Import: "import", ast.ImportFrom: "import",
+    ast.FunctionDef: "def", ast.AsyncFunctionDef: "def", ast.ClassDef: "class",
+    ast.Return: "return", ast.Delete: "del", ast.For: "a for loop", ast.AsyncFor: "a for loop",
+    ast.While: "a while loop", ast.If: "an if statement", ast.With: "with", ast.AsyncWith: "with",
+    ast.Raise: "raise", ast.Try: "try", ast.Assert: "assert", ast.Global: "global",
+    ast.Nonlocal: "nonlocal", ast.Pass: "pass", ast.Break: "break", ast.Continue: "continue",
+}
+_TARGET_NAMES = {
+    ast.Tuple: "several names at once (a, b = ...)", ast.List: "several names at once ([a, b] = ...)",
+    ast.Attribute: "an attribute (a.b = ...)", ast.Subscript: "an item (a[0] = ...)",
+    ast.Starred: "unpacking (*a = ...)",
+}
+_AUTOMATIC_NAME = re.compile(r"t[0-9]+")  # what autograd.trace calls unnamed nodes
 
 
 class ExpressionError(ValueError):
@@ -90,6 +126,14 @@ class InputError(ValueError):
         self.field = field
 
 
+class Step(NamedTuple):
+    """One line of a program: ``name = expression``, or the final expression (``name`` None)."""
+
+    name: str | None
+    expression: ast.expr
+    line: int
+
+
 def _what_is_allowed() -> str:
     return (
         f"use {', '.join(VARIABLES)}, numbers, + - * / ** "
@@ -101,94 +145,162 @@ def _not_allowed(what: str) -> ExpressionError:
     return ExpressionError(f"{what} is not allowed: {_what_is_allowed()}")
 
 
-def parse(text: str) -> ast.expr:
-    """Parse ``text`` into a syntax tree, refusing anything but the demo's subset.
+def parse(text: str) -> list[Step]:
+    """Parse ``text`` into its steps, refusing anything but the demo's subset.
 
-    >>> type(parse("w1 * 2")).__name__
-    'BinOp'
+    >>> [(step.name, type(step.expression).__name__) for step in parse("z = w1 * 2; z + 1")]
+    [('z', 'BinOp'), (None, 'BinOp')]
     """
     if not isinstance(text, str):
         raise TypeError(f"the expression must be a str, got {type(text).__name__}")
     text = text.strip()
-    if not text:
-        raise ExpressionError(f"the expression is empty: {_what_is_allowed()}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             f"the expression has {len(text)} characters; at most {MAX_LENGTH} are accepted"
         )
+    multiline = "\n" in text
     try:
-        tree = ast.parse(text.replace("−", "-"), mode="eval")
+        tree = ast.parse(text.replace("−", "-"), mode="exec")
     except SyntaxError as error:
-        column = f" at column {error.offset}" if error.offset else ""
-        raise ExpressionError(f"not a valid expression{column}: {error.msg}") from None
+        where = (f" on line {error.lineno}" if multiline and error.lineno else "") + (
+            f" at column {error.offset}" if error.offset else ""
+        )
+        raise ExpressionError(f"not a valid expression{where}: {error.msg}") from None
     except (ValueError, RecursionError, MemoryError) as error:  # e.g. a 5000-digit literal
         raise ExpressionError(f"not a valid expression: {error}") from None
-    _check(tree.body)
-    return tree.body
+    if not tree.body:  # blank, or comments only
+        raise ExpressionError(f"the expression is empty: {_what_is_allowed()}")
+    assigned = {}  # name -> the line that assigns it, over the whole program
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                assigned.setdefault(target.id, statement.lineno)
+    steps: list[Step] = []
+    for index, statement in enumerate(tree.body):
+        try:
+            steps.append(_step(statement, index == len(tree.body) - 1, steps, assigned))
+        except RecursionError:
+            raise ExpressionError("the expression is nested too deeply") from None
+        except ExpressionError as error:
+            raise ExpressionError(f"line {statement.lineno}: {error}" if multiline else str(error)) from None
+    if steps[-1].name is None and RESULT in assigned:
+        raise ExpressionError(
+            f"{RESULT} names the result of the last line: assign {RESULT} on the last line "
+            f"({RESULT} = ...), or give line {assigned[RESULT]} another name"
+        )
+    return steps
 
 
-def _check(node: ast.AST) -> None:
+def _step(statement: ast.stmt, last: bool, earlier: list[Step], assigned: dict[str, int]) -> Step:
+    """Check one statement, given the steps before it, and return it as a Step."""
+    defined = {step.name for step in earlier}
+    if isinstance(statement, ast.Expr):
+        if not last:
+            raise ExpressionError(
+                "only the last line may be a bare expression: give this one a name, as in z = w1*x1"
+            )
+        _check(statement.value, defined, assigned)
+        return Step(None, statement.value, statement.lineno)
+    if not isinstance(statement, ast.Assign):
+        what = _STATEMENT_NAMES.get(type(statement), type(statement).__name__)
+        raise ExpressionError(f"{what} is not allowed: write name = expression, or an expression")
+    if len(statement.targets) > 1:
+        raise ExpressionError("a = b = ... is not allowed: assign one name per step")
+    target = statement.targets[0]
+    if not isinstance(target, ast.Name):
+        what = _TARGET_NAMES.get(type(target), "that")
+        raise ExpressionError(f"assigning to {what} is not allowed: assign one plain name, as in z = w1*x1")
+    _check_new_name(target.id, defined, assigned)
+    _check(statement.value, defined, assigned)
+    return Step(target.id, statement.value, statement.lineno)
+
+
+def _check_new_name(name: str, defined: set[str], assigned: dict[str, int]) -> None:
+    if name in VARIABLES:
+        raise ExpressionError(f"{name} is an input: it cannot be assigned; give this step another name")
+    if name in FUNCTIONS:
+        raise ExpressionError(f"{name} is an op: give this step another name")
+    if name.startswith("_"):
+        raise ExpressionError(f"the name {name} starts with _: such names are reserved; drop the _")
+    if _AUTOMATIC_NAME.fullmatch(name):
+        raise ExpressionError(
+            f"{name} is how the trace names unnamed steps (t1, t2, ...): give this step another name"
+        )
+    if name in defined:
+        raise ExpressionError(
+            f"{name} is assigned twice (first on line {assigned[name]}): give each step its own name"
+        )
+
+
+def _check(node: ast.AST, defined: set[str], assigned: dict[str, int]) -> None:
     """Raise ExpressionError on the first construct outside the allowed subset."""
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _not_allowed(f"the constant {value!r}")
     elif isinstance(node, ast.Name):
+        if node.id in VARIABLES or node.id in defined:
+            return
         if node.id in FUNCTIONS:
             raise ExpressionError(f"{node.id} is an op: call it, as in {node.id}(w1) or w1.{node.id}()")
-        if node.id not in VARIABLES:
-            raise _not_allowed(f"the name {node.id!r}")
+        if node.id in assigned:
+            raise ExpressionError(
+                f"{node.id} is used before it is assigned (on line {assigned[node.id]}): "
+                "assign a name on a line above the ones that use it"
+            )
+        raise _not_allowed(f"the name {node.id!r}")
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             raise _not_allowed(f"the operator {_OPERATOR_SYMBOLS.get(type(node.op), '?')}")
-        _check(node.left)
-        _check(node.right)
+        _check(node.left, defined, assigned)
+        _check(node.right, defined, assigned)
     elif isinstance(node, ast.UnaryOp):
         if type(node.op) not in _UNARY:
             raise _not_allowed(f"the operator {_OPERATOR_SYMBOLS.get(type(node.op), '?')}")
-        _check(node.operand)
+        _check(node.operand, defined, assigned)
     elif isinstance(node, ast.Call):
-        _check_call(node)
+        _check_call(node, defined, assigned)
     elif isinstance(node, ast.Attribute):
         raise _not_allowed(f"the attribute .{node.attr}")
     else:
         raise _not_allowed(_CONSTRUCT_NAMES.get(type(node), type(node).__name__))
 
 
-def _check_call(node: ast.Call) -> None:
+def _check_call(node: ast.Call, defined: set[str], assigned: dict[str, int]) -> None:
     func = node.func
     if isinstance(func, ast.Name):  # exp(a)
         if func.id not in FUNCTIONS:
             raise _not_allowed(f"{func.id}" if func.id.startswith("__") else f"the function {func.id}()")
         if node.keywords or len(node.args) != 1:
             raise ExpressionError(f"{func.id}() takes exactly one argument, as in {func.id}(w1)")
-        _check(node.args[0])
+        _check(node.args[0], defined, assigned)
     elif isinstance(func, ast.Attribute):  # a.exp()
         if func.attr not in FUNCTIONS:
             raise _not_allowed(f"the method .{func.attr}()")
         if node.keywords or node.args:
             raise ExpressionError(f".{func.attr}() takes no arguments, as in w1.{func.attr}()")
-        _check(func.value)
+        _check(func.value, defined, assigned)
     else:
         raise _not_allowed("calling the result of an expression")
 
 
-def _evaluate(node: ast.expr, leaves: Mapping[str, Value]):
+def _evaluate(node: ast.expr, names: Mapping[str, Value | float]):
     """The value of a checked tree: a Value where a variable is involved, else a float."""
     if isinstance(node, ast.Constant):
         return _finite_number(node.value)
     if isinstance(node, ast.Name):
-        return leaves[node.id]
+        return names[node.id]
     if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, leaves), _evaluate(node.right, leaves)
+        left, right = _evaluate(node.left, names), _evaluate(node.right, names)
         return _apply(_BINARY[type(node.op)], left, right)
     if isinstance(node, ast.UnaryOp):
-        return _apply(_UNARY[type(node.op)], _evaluate(node.operand, leaves))
+        return _apply(_UNARY[type(node.op)], _evaluate(node.operand, names))
     if isinstance(node.func, ast.Name):
         name, argument = node.func.id, node.args[0]
     else:
         name, argument = node.func.attr, node.func.value
-    return _apply(getattr(Value, name), _evaluate(argument, leaves))
+    return _apply(getattr(Value, name), _evaluate(argument, names))
 
 
 def _finite_number(value) -> float:
@@ -210,11 +322,23 @@ def _apply(function, *arguments):
     return function(Value(first), *rest).data
 
 
+def _named(value, name: str):
+    """``value`` labelled ``name``; a node that already has a name (an input, a step) is copied first."""
+    if not isinstance(value, Value):
+        return value  # a plain number: it stays a constant, shown by its value
+    if value.label is not None:
+        value = value + 0.0  # a copy, so that the new name leaves the old one alone
+    value.label = name
+    return value
+
+
 def evaluate(text: str, point: Mapping[str, float]) -> Value:
     """Build the graph of ``text`` at ``point`` (a value for each of w1, w2, x1, x2).
 
-    The leaves are labelled w₁, w₂, x₁, x₂ and the result ``f``. Errors in the
-    arithmetic (log of a negative number, overflow) are the engine's own.
+    The leaves are labelled w₁, w₂, x₁, x₂, each step by its name, and the
+    result by the name its line assigns, or ``f`` for a final expression.
+    Errors in the arithmetic (log of a negative number, overflow) are the
+    engine's own.
 
     >>> evaluate("exp(w1) - x2", {"w1": 0.0, "w2": 0.0, "x1": 0.0, "x2": 0.5}).data
     0.5
@@ -224,20 +348,21 @@ def evaluate(text: str, point: Mapping[str, float]) -> Value:
 
 
 def _build(text: str, point: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
-    tree = parse(text)
+    steps = parse(text)
     leaves = {name: Value(point[name], label=LABELS[name]) for name in VARIABLES}
+    names: dict[str, Value | float] = dict(leaves)
     try:
-        root = _evaluate(tree, leaves)
+        for step in steps:
+            value = _evaluate(step.expression, names)
+            if step.name is not None:
+                names[step.name] = value = _named(value, step.name)
     except RecursionError:
         raise ExpressionError("the expression is nested too deeply") from None
-    if not isinstance(root, Value):
+    if not isinstance(value, Value):
         raise ExpressionError(
             f"the expression uses none of {', '.join(VARIABLES)}, so there is nothing to differentiate"
         )
-    if root in leaves.values():
-        root = root + 0.0  # a copy, so that labelling it f leaves the input's name alone
-    root.label = "f"
-    return root, leaves
+    return (_named(value, RESULT) if steps[-1].name is None else value), leaves
 
 
 def read_point(raw: Mapping[str, object]) -> dict[str, float]:
@@ -275,6 +400,7 @@ def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_E
     """Run the demo: build ``text`` at ``point``, backpropagate, and return plain JSON-able data.
 
     The keys are ``expression``, ``point`` (the four inputs as floats),
+    ``name`` (the result's name: ``f``, or what the last line assigns),
     ``value`` (f), ``gradients`` (∂f/∂ each input; 0.0 for an unused one),
     ``trace`` (a list of rows with ``name``, ``expression``, ``data`` and
     ``grad``, in the order of :func:`autograd.trace.trace`) and ``dot`` (the
@@ -287,6 +413,8 @@ def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_E
     >>> result = demo_result()
     >>> round(result["value"], 4), len(result["trace"])
     (0.63, 13)
+    >>> [row["name"] for row in result["trace"] if row["expression"] != "input"]
+    ['t1', 't2', 'z', 't3', 't4', 'u', 'R', 'G', 'f']
     >>> {name: round(g, 4) for name, g in result["gradients"].items()}
     {'w1': 0.1004, 'w2': 0.5246, 'x1': 0.0498, 'x2': 0.0996}
     """
@@ -295,6 +423,7 @@ def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_E
     return {
         "expression": text,
         "point": {name: leaves[name].data for name in VARIABLES},
+        "name": root.label,
         "value": root.data,
         "gradients": {name: leaves[name].grad for name in VARIABLES},
         "trace": [

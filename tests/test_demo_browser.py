@@ -9,13 +9,15 @@ from __future__ import annotations
 import doctest
 import importlib.util
 import zipfile
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from playwright.sync_api import expect
 
 import site_support
+from autograd.examples import sigmoid_neuron_with_l2
 from autograd.expression import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, demo_result
+from autograd.trace import trace
 
 PAGE = "demo/"
 REPO = site_support.REPO
@@ -49,6 +51,35 @@ def set_fields(page, point, expression=DEFAULT_EXPRESSION) -> None:
     page.fill("#ag-in-f", expression)
 
 
+def trace_rows(page) -> list[tuple[str, str, str, str]]:
+    """The trace table as shown: (node, computed as, value, gradient) for each row."""
+    return [
+        tuple(cell.strip() for cell in row)
+        for row in page.eval_on_selector_all(
+            "#ag-trace tbody tr", "rows => rows.map(r => [...r.children].map(c => c.textContent))"
+        )
+    ]
+
+
+def assert_default_trace_is_the_worked_example(page) -> None:
+    """13 rows named as the docs' trace (z, u, R, G, f), with the numbers of CPython's worked example."""
+    example = trace(sigmoid_neuron_with_l2(**DEFAULT_POINT))
+    by_name = {row.name: row for row in example}
+    by_expression = {row.expression: row for row in example}  # the unnamed products and squares
+    rows = trace_rows(page)
+    assert len(rows) == len(example) == 13
+    assert [name for name, *_ in rows if not name.startswith("t")] == [
+        "w₁", "w₂", "x₁", "x₂", "z", "u", "R", "G", "f",
+    ]
+    matched = []
+    for name, made, value, gradient in rows:
+        twin = by_name.get(name) or by_expression[made]
+        assert (value, gradient) == (shown(twin.data), shown(twin.grad)), name
+        matched.append(twin.name)
+    assert sorted(matched) == sorted(by_name)  # each row of the worked example exactly once
+    assert dict((name, made) for name, made, *_ in rows)["R"] == "0.5 * u"
+
+
 def wait_until_live(page) -> None:
     page.wait_for_selector("#ag-demo[data-state=live]", timeout=BOOT_TIMEOUT_MS)
 
@@ -72,6 +103,7 @@ def test_build_time_results_show_without_javascript(open_page):
     for name in VARIABLES:
         assert float(page.input_value(f"#ag-in-{name}")) == DEFAULT_POINT[name]
     assert page.input_value("#ag-in-f") == DEFAULT_EXPRESSION
+    assert_default_trace_is_the_worked_example(page)
 
 
 class EarlyVisit:
@@ -149,6 +181,40 @@ def test_inputs_give_the_gradients_cpython_computes(live_demo, point):
     assert live_demo.console_errors == []
 
 
+def test_the_engine_in_the_browser_redraws_the_default_exactly_as_the_build(open_page):
+    static = open_page(PAGE, javascript_enabled=False).page
+    built = {part: static.inner_html(f"#{part}") for part in ("ag-summary", "ag-trace-wrap")}
+    visit = open_page(PAGE)
+    wait_until_live(visit.page)
+    # Live means the engine has rendered its own result: the same HTML as the build's, number for number.
+    assert {part: visit.page.inner_html(f"#{part}") for part in built} == built
+    assert_default_trace_is_the_worked_example(visit.page)
+    assert visit.console_errors == []
+
+
+def test_a_program_typed_line_by_line_names_its_steps(live_demo):
+    page = live_demo.page
+    point = {"w1": 0.5, "w2": -1.0, "x1": 2.0, "x2": 0.25}
+    program = "z = w1*x1 + w2*x2\nh = tanh(z)\nloss = (h - x2)**2"
+    set_fields(page, point, "w1")
+    page.click("#ag-in-f")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(program)  # each "\n" is a press of Enter, which starts a new line
+    assert page.input_value("#ag-in-f") == program
+    expect_results(page, point, program)
+    expected = demo_result(point, program)["trace"]
+    expect(page.locator("#ag-trace tbody tr")).to_have_count(len(expected))
+    assert trace_rows(page) == [
+        (row["name"], row["expression"], shown(row["data"]), shown(row["grad"])) for row in expected
+    ]
+    assert {"z", "h", "loss"} <= {name for name, *_ in trace_rows(page)}
+    assert page.inner_text("#ag-summary").split()[0] == "loss"  # the result is called by its line's name
+    expect(page.locator("#ag-graph svg g.node#v-h")).to_have_count(1)
+    assert page.get_attribute("#ag-in-f", "rows") == "3"  # the box grows with the program
+    assert parse_qs(page.evaluate("location.hash").lstrip("#"))["f"] == [program]
+    assert live_demo.console_errors == []
+
+
 def test_typed_expression_redraws_trace_and_graph(live_demo):
     page = live_demo.page
     point = {"w1": 0.2, "w2": -0.6, "x1": 1.5, "x2": 0.5}
@@ -172,6 +238,10 @@ def test_typed_expression_redraws_trace_and_graph(live_demo):
         ("f", "log(x1)", "log got a = -0.5"),
         ("f", "exp(w1 * 1000)", "exp got a = 1000"),
         ("f", "w1 +", "not a valid expression"),
+        ("f", "z = w1*x1\nz = w2*x2\nf = z", "line 2: z is assigned twice"),
+        ("f", "w1 = 3\nw1 * x1", "w1 is an input"),
+        ("f", "a, b = w1, w2\na * b", "several names at once"),
+        ("f", "y = q * 2\nq = w1\ny", "q is used before it is assigned (on line 2)"),
     ],
 )
 def test_bad_input_shows_a_message_and_keeps_the_last_good_result(live_demo, field, typed, message):
@@ -206,7 +276,7 @@ def test_edits_are_kept_in_the_url_hash(live_demo):
 
 def test_a_link_with_a_hash_restores_the_inputs(open_page):
     point = {"w1": -2.0, "w2": 0.0, "x1": 0.5, "x2": -1.0}
-    expression = "sigmoid(w1*x1) * exp(w2) - x2**2"
+    expression = "s = sigmoid(w1*x1)\ns * exp(w2) - x2**2"  # newlines survive the hash
     visit = open_page(PAGE + "#" + urlencode({**point, "f": expression}))
     page = visit.page
     for name in VARIABLES:

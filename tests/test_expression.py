@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 
 from autograd import OPS, Value
 from autograd.examples import sigmoid_neuron_with_l2
+from autograd.graph import to_dot
+from autograd.trace import trace
 from autograd.expression import (
     DEFAULT_EXPRESSION,
     DEFAULT_POINT,
     FUNCTIONS,
+    MAX_LENGTH,
     ExpressionError,
     InputError,
     demo_result,
@@ -67,6 +70,9 @@ def test_values_and_gradients_match_direct_value_computation(text, build):
 
 
 def test_default_is_the_worked_example_of_the_docs():
+    assert DEFAULT_EXPRESSION.splitlines() == [
+        "z = w1*x1 + w2*x2", "u = w1**2 + w2**2", "R = 0.5*u", "G = sigmoid(z)", "f = G + R",
+    ]
     result = demo_result()
     example = sigmoid_neuron_with_l2(**DEFAULT_POINT)
     assert result["point"] == DEFAULT_POINT
@@ -74,8 +80,18 @@ def test_default_is_the_worked_example_of_the_docs():
     assert result["trace"][-1]["data"] == example.data
     # Same number of non-constant nodes as the labelled worked example: 4 inputs + 9 steps.
     assert len(result["trace"]) == 13
-    assert [row["name"] for row in result["trace"][:4]] == ["w₁", "w₂", "x₁", "x₂"]
-    assert result["trace"][-1]["name"] == "f"
+    assert [row["name"] for row in result["trace"]] == [
+        "w₁", "w₂", "x₁", "x₂", "t1", "t2", "z", "t3", "t4", "u", "R", "G", "f",
+    ]
+    # The named steps are the docs' z, u, R, G and f, with their values, gradients and formulas.
+    rows = {row["name"]: row for row in result["trace"]}
+    for node in trace(example):
+        if node.name in {"z", "u", "R", "G", "f"}:
+            assert (rows[node.name]["data"], rows[node.name]["grad"]) == (node.data, node.grad)
+    assert rows["R"]["expression"] == "0.5 * u"
+    assert rows["G"]["expression"] == "σ(z)"
+    assert rows["f"]["expression"] == "G + R"
+    assert result["name"] == "f"
 
 
 @settings(max_examples=60, deadline=None)
@@ -152,7 +168,8 @@ def test_forbidden_constructs_are_named_in_the_error(text, named):
         ("w1.exp(2)", "takes no arguments"),
         ("3 * 4", "nothing to differentiate"),
         ("w1 * 1e400", "does not fit in a float"),
-        ("w1 +" + " w1 +" * 100 + " w1", "characters"),
+        ("w1 +" + " w1 +" * (MAX_LENGTH // 5) + " w1", "characters"),
+        ("# only a comment", "empty"),
     ],
 )
 def test_malformed_expressions_say_what_to_change(text, message):
@@ -212,8 +229,9 @@ def test_inputs_as_typed_are_read_as_floats():
 
 
 def test_parse_only_checks_and_never_evaluates():
-    tree = parse("exp(w1) * 2")
-    assert type(tree).__name__ == "BinOp"
+    (step,) = parse("exp(w1) * 2")
+    assert step.name is None and type(step.expression).__name__ == "BinOp"
+    assert [step.name for step in parse("a = w1\nb = a * 2\nb + 1")] == ["a", "b", None]
     with pytest.raises(TypeError, match="must be a str"):
         parse(42)
 
@@ -228,3 +246,104 @@ def test_the_demo_runs_without_numpy(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0.63"
+
+
+# Programs: named steps, one per line or separated by ";".
+
+NAMED_STEPS = [
+    ("z = w1*x1 + w2*x2\nf = tanh(z) * x1", lambda w1, w2, x1, x2: (w1 * x1 + w2 * x2).tanh() * x1),
+    ("z = w1*x1 + w2*x2; tanh(z) * x1", lambda w1, w2, x1, x2: (w1 * x1 + w2 * x2).tanh() * x1),
+    ("a = w1 ** 2\n\n  # a comment\nb = a * x2  # squared, then scaled\nc = b.exp() - a\n",
+     lambda w1, w2, x1, x2: (w1 ** 2 * x2).exp() - w1 ** 2),
+    ("k = 2.5; s = k * w2; s / k + k", lambda w1, w2, x1, x2: 2.5 * w2 / 2.5 + 2.5),
+    ("a = w1\nb = a\nb * w1", lambda w1, w2, x1, x2: w1 * w1),
+]
+
+
+@pytest.mark.parametrize("text, build", NAMED_STEPS)
+def test_programs_compute_what_value_computes(text, build):
+    result = demo_result(POINT, text)
+    expected_value, expected_gradients = gradients_of(build, POINT)
+    assert result["value"] == pytest.approx(expected_value, rel=1e-12)
+    assert result["gradients"] == pytest.approx(expected_gradients, rel=1e-12, abs=1e-15)
+
+
+def test_assigned_names_label_their_nodes_in_trace_and_graph():
+    text = "z = w1*x1 + w2*x2\nh = tanh(z)\nloss = (h - x2) ** 2"
+    f = evaluate(text, POINT)
+    f.backward()
+    assert f.label == "loss"
+    names = [row.name for row in trace(f)]
+    assert names == ["w₁", "w₂", "x₁", "x₂", "t1", "t2", "z", "h", "t3", "loss"]
+    expressions = {row.name: row.expression for row in trace(f)}
+    assert expressions["h"] == "tanh(z)" and expressions["loss"] == "t3 ** 2"
+    dot = to_dot(f)
+    assert '"v-z" [' in dot and '"op-h" [' in dot and '"g-loss" [' in dot
+    assert demo_result(POINT, text)["name"] == "loss"
+
+
+def test_a_final_expression_is_named_f_and_the_same_as_assigning_f():
+    steps = "z = w1 * x1; "
+    by_expression, by_assignment = demo_result(POINT, steps + "z + x2"), demo_result(POINT, steps + "f = z + x2")
+    assert by_expression["name"] == by_assignment["name"] == "f"
+    assert by_expression["trace"] == by_assignment["trace"]
+
+
+def test_naming_an_input_or_a_step_again_copies_it_and_keeps_the_old_name():
+    result = demo_result(POINT, "a = w1\nb = a\nb * x1")
+    rows = {row["name"]: row for row in result["trace"]}
+    assert {"w₁", "a", "b", "f"} <= set(rows)
+    assert rows["a"]["expression"] == "w₁ + 0" and rows["b"]["expression"] == "a + 0"
+    assert result["gradients"]["w1"] == pytest.approx(POINT["x1"])
+
+
+def test_a_name_for_a_number_stands_for_the_number():
+    result = demo_result(POINT, "half = 1 / 2\nhalf * w1")
+    assert [row["name"] for row in result["trace"]] == ["w₁", "f"]
+    assert result["trace"][-1]["expression"] == "0.5 * w₁"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a, b = w1, w2\na * b", "line 1: assigning to several names at once (a, b = ...) is not allowed"),
+        ("[a, b] = w1, w2", "several names at once"),
+        ("a = b = w1\na + b", "a = b = ... is not allowed"),
+        ("z = w1\nz += 1", "line 2: augmented assignment (+=, *= and the like) is not allowed"),
+        ("w1.data = 3\nw1", "line 1: assigning to an attribute (a.b = ...) is not allowed"),
+        ("z = w1\nz[0] = 1", "assigning to an item (a[0] = ...) is not allowed"),
+        ("z: float = w1", "an annotated assignment"),
+        ("import os\nw1", "line 1: import is not allowed"),
+        ("for i in w1: pass", "a for loop is not allowed"),
+        ("def g(): pass", "def is not allowed"),
+        ("pass", "pass is not allowed"),
+        ("w1 * 2\nw2", "line 1: only the last line may be a bare expression"),
+        ("w1 = 3\nw1 * x1", "line 1: w1 is an input: it cannot be assigned"),
+        ("exp = w1 * 2\nexp + 1", "line 1: exp is an op: give this step another name"),
+        ("_z = w1\n_z * 2", "the name _z starts with _"),
+        ("__class__ = w1; w1", "the name __class__ starts with _"),
+        ("t1 = w1 * x1\nt1 + w2 * x2", "t1 is how the trace names unnamed steps"),
+        ("z = w1\nz = w2\nz * 2", "line 2: z is assigned twice (first on line 1)"),
+        ("f = w1 * 2\ng = f + x1\ng * f", "f names the result of the last line"),
+        ("a = b * 2\nb = w1\na", "line 1: b is used before it is assigned (on line 2)"),
+        ("z = z + w1\nz", "line 1: z is used before it is assigned (on line 1)"),
+        ("z = w1\nq + z", "line 2: the name 'q' is not allowed"),
+        ("z = (y := w1)\nz", "line 1: an assignment (:=) is not allowed"),
+        ("z = w1 *\nz", "not a valid expression on line 1 at column"),
+        ("z = w1\nf = z +", "not a valid expression on line 2 at column"),
+        ("z = w1;; z", "not a valid expression at column 8"),
+        ("c = 2\nc * 3", "nothing to differentiate"),
+        ("z = w1\n" * (MAX_LENGTH // 6) + "z", "characters"),
+    ],
+)
+def test_malformed_programs_say_what_to_change(text, message):
+    with pytest.raises(ExpressionError) as error:
+        evaluate(text, POINT)
+    assert message in str(error.value)
+
+
+def test_a_program_of_several_steps_fits_the_length_limit():
+    steps = [f"s{k} = s{k - 1} * 1.01 + x1" for k in range(1, 40)]
+    text = "\n".join(["s0 = w1", *steps])
+    assert 600 < len(text) <= MAX_LENGTH
+    assert demo_result(POINT, text)["name"] == "s39"

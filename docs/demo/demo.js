@@ -12,6 +12,7 @@
 
 const HERE = new URL(".", import.meta.url);
 const NUMBER_STEP = 0.1;
+const PROGRAM_ROWS = [2, 20]; // the program box grows with its lines between these heights
 const SLOW_SECONDS = 15; // several times a normal start: then say so (Pyodide waits, it does not fail, on a lost file)
 const LIVE = "Live: autograd is running in your browser under Pyodide. Edit any field.";
 
@@ -20,9 +21,10 @@ function setUp(demo) {
   demo.dataset.bound = "1";
 
   const el = (id) => demo.querySelector(`#${id}`);
-  // The fields, named by demo_view.py: w1, w2, x1, x2 and f. Their names are also the hash's keys.
+  // The fields, named by demo_view.py: w1, w2, x1, x2 and f (the program's textarea).
+  // Their names are also the hash's keys; URLSearchParams keeps the program's newlines.
   const inputs = Object.fromEntries(
-    [...demo.querySelectorAll("input[data-field]")].map((input) => [input.dataset.field, input]),
+    [...demo.querySelectorAll("[data-field]")].map((input) => [input.dataset.field, input]),
   );
   const FIELDS = Object.keys(inputs);
   const status = el("ag-status");
@@ -42,12 +44,18 @@ function setUp(demo) {
     }
   }
 
+  function fitRows(textarea) {
+    const [least, most] = PROGRAM_ROWS;
+    textarea.rows = Math.min(most, Math.max(least, textarea.value.split("\n").length));
+  }
+
   function readHash() {
     const params = new URLSearchParams(location.hash.slice(1));
     for (const name of FIELDS) {
       const value = params.get(name);
       if (value !== null) inputs[name].value = value;
     }
+    for (const textarea of demo.querySelectorAll("textarea[data-field]")) fitRows(textarea);
   }
 
   function writeHash() {
@@ -103,6 +111,7 @@ function setUp(demo) {
   for (const input of Object.values(inputs)) {
     input.addEventListener("input", update);
     if (input.inputMode === "decimal") input.addEventListener("keydown", step);
+    if (input.tagName === "TEXTAREA") input.addEventListener("input", () => fitRows(input));
   }
   window.addEventListener("hashchange", () => {
     readHash();

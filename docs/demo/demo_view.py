@@ -27,7 +27,7 @@ from autograd.expression import (
 )
 
 DIGITS = 4  # as in the docs' trace tables
-EXPRESSION_FIELD = "f"  # the expression's field; the others are named as the variables
+EXPRESSION_FIELD = "f"  # the program's field; the others are named as the variables
 
 
 def number(x: float) -> str:
@@ -36,9 +36,13 @@ def number(x: float) -> str:
 
 
 def summary_html(result: dict) -> str:
-    """f and the four gradients, each in an element with a stable id (``ag-value``, ``ag-grad-w1``, ...)."""
-    items = [("f", "ag-value", result["value"])] + [
-        (f"∂f/∂{LABELS[name]}", f"ag-grad-{name}", result["gradients"][name]) for name in VARIABLES
+    """The result and its four gradients, each in an element with a stable id (``ag-value``, ``ag-grad-w1``, ...).
+
+    They are labelled with the result's name: ``f``, or the name the program's last line assigns.
+    """
+    f = result["name"]
+    items = [(f, "ag-value", result["value"])] + [
+        (f"∂{f}/∂{LABELS[name]}", f"ag-grad-{name}", result["gradients"][name]) for name in VARIABLES
     ]
     cells = "".join(
         f'<div class="ag-summary__item"><span class="ag-summary__name">{escape(label)}</span>'
@@ -49,7 +53,10 @@ def summary_html(result: dict) -> str:
 
 
 def trace_html(result: dict) -> str:
-    """The forward and backward pass: one row per node, in the order the engine made them."""
+    """The forward and backward pass: one row per node, in the order the engine made them.
+
+    A node is shown by its name: an input's, a step's (``z = ...``), or ``t1``, ``t2``, ... for the rest.
+    """
     rows = []
     for row in result["trace"]:
         made = "input" if row["expression"] == "input" else f"<code>{escape(row['expression'])}</code>"
@@ -59,7 +66,7 @@ def trace_html(result: dict) -> str:
         )
     return (
         '<table class="ag-trace" id="ag-trace"><thead><tr><th>Node</th><th>Computed as</th>'
-        '<th class="ag-num">Forward pass: value</th><th class="ag-num">Backward pass: ∂f/∂node</th>'
+        '<th class="ag-num">Forward pass: value</th><th class="ag-num">Backward pass: ∂{escape(result["name"])}/∂node</th>'
         f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
@@ -98,35 +105,58 @@ def compute(typed: str) -> str:
     return json.dumps({"ok": True, **fragments(result)})
 
 
-def _field(name: str, label: str, value: str, wide: bool = False) -> str:
+def _field(name: str, label: str, control: str, wide: bool = False) -> str:
+    """A labelled form control and the line for its error message."""
     kind = "ag-field ag-field--wide" if wide else "ag-field"
     return (
-        f'<div class="{kind}"><label for="ag-in-{name}">{escape(label)}</label>'
-        f'<input id="ag-in-{name}" data-field="{name}" type="text" value="{escape(value)}" '
-        f'{"" if wide else "inputmode=decimal "}autocomplete="off" spellcheck="false" '
-        f'aria-describedby="ag-msg-{name}">'
+        f'<div class="{kind}"><label for="ag-in-{name}">{label}</label>{control}'
         f'<p class="ag-field__msg" id="ag-msg-{name}" aria-live="polite"></p></div>'
     )
+
+
+def _attributes(name: str) -> str:
+    return (
+        f'id="ag-in-{name}" data-field="{name}" autocomplete="off" spellcheck="false" '
+        f'aria-describedby="ag-msg-{name}"'
+    )
+
+
+def number_field(name: str, value: float) -> str:
+    """One input's text field, labelled as in the docs (w₁, ...)."""
+    control = f'<input {_attributes(name)} type="text" inputmode="decimal" value="{escape(repr(value))}">'
+    return _field(name, escape(LABELS[name]), control)
+
+
+def program_field(text: str) -> str:
+    """The multi-line box for the reader's program, as tall as ``text``."""
+    control = (
+        f'<textarea {_attributes(EXPRESSION_FIELD)} rows="{len(text.splitlines())}" '
+        f'autocapitalize="off" autocorrect="off">{escape(text)}</textarea>'
+    )
+    label = "Your function: one expression, or named steps, one per line; the last line is the result"
+    return _field(EXPRESSION_FIELD, label, control, wide=True)
 
 
 def widget_html(render_svg) -> str:
     """The whole demo for the default inputs, computed now; ``render_svg(dot)`` draws the graph."""
     parts = fragments(demo_result(DEFAULT_POINT, DEFAULT_EXPRESSION))
     svg = render_svg(parts["dot"])
-    inputs = "".join(_field(name, LABELS[name], repr(DEFAULT_POINT[name])) for name in VARIABLES)
+    inputs = "".join(number_field(name, DEFAULT_POINT[name]) for name in VARIABLES)
     ops = ", ".join(f"<code>{name}</code>" for name in FUNCTIONS)
     return f"""<div class="ag-demo" id="ag-demo" data-state="static">
 <div class="ag-demo__inputs">{inputs}</div>
-{_field(EXPRESSION_FIELD, "f =", DEFAULT_EXPRESSION, wide=True)}
+{program_field(DEFAULT_EXPRESSION)}
 <p class="ag-demo__hint">Use w1, w2, x1, x2, numbers, <code>+ - * / **</code> and the ops {ops},
-written as <code>tanh(w1)</code> or <code>w1.tanh()</code>.</p>
+written as <code>tanh(w1)</code> or <code>w1.tanh()</code>. Name a step with <code>z = w1*x1</code>
+(a new line or <code>;</code> ends it): later lines can use z, and the table and the graph call
+that node z. A last line without a name is called f.</p>
 <p class="ag-demo__status" id="ag-status" role="status">Computed by autograd when this site was built.
 Turn on JavaScript to recompute in your browser.</p>
 <div class="ag-demo__results" id="ag-results">
 <div id="ag-summary">{parts["summary"]}</div>
 <div class="ag-demo__trace" id="ag-trace-wrap">{parts["trace"]}</div>
 <figure class="ag-demo__graph"><div id="ag-graph">{svg}</div>
-<figcaption>The graph of f: each value in a green box, its gradient ∂f/∂· in the blue ellipse
+<figcaption>The graph of the result: each value in a green box, its gradient ∂f/∂· in the blue ellipse
 beside it, each op in an orange circle.</figcaption></figure>
 </div>
 </div>"""
