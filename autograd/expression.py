@@ -73,7 +73,14 @@ DEFAULT_POINT = dict(EXAMPLE_POINT)
 RESULT = "f"
 """The name of the result when the last line is an expression rather than an assignment."""
 
-MAX_LENGTH = 1000  # room for a dozen named steps; short enough to bound the work of one keystroke
+MAX_LENGTH = 1000  # room for a couple of dozen named steps
+MAX_OPERATIONS = 60
+"""At most this many operations (+, tanh(), ...: a node of the graph each) in a program.
+
+Names make the graph's size independent of the text's length, and drawing the graph
+is the slow part of an edit in the browser: its layout time grows steeply with the
+number of nodes, to seconds for a hundred nodes that share inputs.
+"""
 
 _BINARY = {
     ast.Add: operator.add,
@@ -170,6 +177,12 @@ def parse(text: str) -> list[Step]:
         raise ExpressionError(f"not a valid expression: {error}") from None
     if not tree.body:  # blank, or comments only
         raise ExpressionError(f"the expression is empty: {_what_is_allowed()}")
+    operations = sum(isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)) for node in ast.walk(tree))
+    if operations > MAX_OPERATIONS:
+        raise ExpressionError(
+            f"the expression has {operations} operations; at most {MAX_OPERATIONS} are accepted "
+            "(each is a node of the graph, and a bigger graph takes long to draw)"
+        )
     assigned = {}  # name -> the line that assigns it, over the whole program
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:

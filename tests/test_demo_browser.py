@@ -78,6 +78,7 @@ def assert_default_trace_is_the_worked_example(page) -> None:
         matched.append(twin.name)
     assert sorted(matched) == sorted(by_name)  # each row of the worked example exactly once
     assert dict((name, made) for name, made, *_ in rows)["R"] == "0.5 * u"
+    assert "∂f/∂node" in page.inner_text("#ag-trace thead")
 
 
 def wait_until_live(page) -> None:
@@ -208,7 +209,9 @@ def test_a_program_typed_line_by_line_names_its_steps(live_demo):
         (row["name"], row["expression"], shown(row["data"]), shown(row["grad"])) for row in expected
     ]
     assert {"z", "h", "loss"} <= {name for name, *_ in trace_rows(page)}
-    assert page.inner_text("#ag-summary").split()[0] == "loss"  # the result is called by its line's name
+    # The result is called by its line's name.
+    assert page.inner_text("#ag-summary").split()[:2] == ["loss", shown(demo_result(point, program)["value"])]
+    assert "∂loss/∂node" in page.inner_text("#ag-trace thead")
     expect(page.locator("#ag-graph svg g.node#v-h")).to_have_count(1)
     assert page.get_attribute("#ag-in-f", "rows") == "3"  # the box grows with the program
     assert parse_qs(page.evaluate("location.hash").lstrip("#"))["f"] == [program]

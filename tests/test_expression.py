@@ -20,6 +20,7 @@ from autograd.expression import (
     DEFAULT_POINT,
     FUNCTIONS,
     MAX_LENGTH,
+    MAX_OPERATIONS,
     ExpressionError,
     InputError,
     demo_result,
@@ -342,8 +343,18 @@ def test_malformed_programs_say_what_to_change(text, message):
     assert message in str(error.value)
 
 
-def test_a_program_of_several_steps_fits_the_length_limit():
-    steps = [f"s{k} = s{k - 1} * 1.01 + x1" for k in range(1, 40)]
-    text = "\n".join(["s0 = w1", *steps])
+def test_a_program_of_several_steps_fits_both_limits():
+    steps = [f"step{k} = step{k - 1} * 1.01 + x1" for k in range(1, MAX_OPERATIONS // 2 + 1)]
+    text = "\n".join(["step0 = w1", *steps])
     assert 600 < len(text) <= MAX_LENGTH
-    assert demo_result(POINT, text)["name"] == "s39"
+    assert demo_result(POINT, text)["name"] == f"step{MAX_OPERATIONS // 2}"
+
+
+def test_the_number_of_operations_is_bounded_however_short_the_names():
+    """Names let a short text make a big graph; the bound is on operations, which are its nodes."""
+    fan_out = "a = w1*x1\n" + " + ".join(["a"] * MAX_OPERATIONS)  # 1 product and MAX_OPERATIONS - 1 sums
+    assert len(demo_result(POINT, fan_out)["trace"]) == 2 + MAX_OPERATIONS  # w₁, x₁ and one node per operation
+    with pytest.raises(ExpressionError, match=f"has {MAX_OPERATIONS + 1} operations; at most {MAX_OPERATIONS}"):
+        evaluate(fan_out + " + a", POINT)
+    with pytest.raises(ExpressionError, match="operations"):
+        evaluate("-" * 500 + "w1", POINT)  # refused before any deep recursion

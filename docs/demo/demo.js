@@ -13,6 +13,9 @@
 const HERE = new URL(".", import.meta.url);
 const NUMBER_STEP = 0.1;
 const PROGRAM_ROWS = [2, 20]; // the program box grows with its lines between these heights
+// A wide graph is shrunk to the column only down to this share of its natural size, below which
+// its labels get too small to read; past that its box scrolls sideways (see demo.css).
+const GRAPH_MIN_SCALE = 0.6;
 const SLOW_SECONDS = 15; // several times a normal start: then say so (Pyodide waits, it does not fail, on a lost file)
 const LIVE = "Live: autograd is running in your browser under Pyodide. Edit any field.";
 
@@ -30,6 +33,7 @@ function setUp(demo) {
   const status = el("ag-status");
   let compute = null; // demo_view.compute once Python is up
   let viz = null;
+  let computedFor = null; // the fields, as JSON, of the last computation
 
   function say(text, state) {
     status.textContent = text;
@@ -42,6 +46,10 @@ function setUp(demo) {
       el(`ag-msg-${name}`).textContent = bad ? message : "";
       inputs[name].setAttribute("aria-invalid", bad ? "true" : "false");
     }
+  }
+
+  function keepReadable(svg) {
+    svg.style.minWidth = `${Math.round(GRAPH_MIN_SCALE * svg.width.baseVal.value)}px`;
   }
 
   function fitRows(textarea) {
@@ -67,10 +75,14 @@ function setUp(demo) {
 
   function update() {
     if (!compute) return; // the build-time results stay until the engine is up
-    const typed = Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value]));
+    const typed = JSON.stringify(Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value])));
+    // One edit may fire several input events with the same final text (Chromium fires one per line
+    // for lines inserted in one go): compute each text once.
+    if (typed === computedFor) return;
+    computedFor = typed;
     let out;
     try {
-      out = JSON.parse(compute(JSON.stringify(typed)));
+      out = JSON.parse(compute(typed));
     } catch (error) {
       // Only a bug in the engine or the view gets here; say so on the page.
       say(`The engine failed unexpectedly: ${String(error).split("\n").pop()}`, "failed");
@@ -91,6 +103,7 @@ function setUp(demo) {
     if (demo.dataset.state !== "live") say(LIVE, "live");
     el("ag-summary").innerHTML = out.summary;
     el("ag-trace-wrap").innerHTML = out.trace;
+    keepReadable(svg);
     el("ag-graph").replaceChildren(svg);
     writeHash();
     if (!performance.getEntriesByName("ag-first-result").length) performance.mark("ag-first-result");
@@ -119,6 +132,7 @@ function setUp(demo) {
   });
 
   readHash();
+  for (const svg of el("ag-graph").querySelectorAll(":scope > svg")) keepReadable(svg);
   const restored = location.hash.length > 1;
   say(
     restored

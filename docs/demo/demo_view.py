@@ -64,9 +64,10 @@ def trace_html(result: dict) -> str:
             f'<tr><th scope="row">{escape(row["name"])}</th><td>{made}</td>'
             f'<td class="ag-num">{number(row["data"])}</td><td class="ag-num">{number(row["grad"])}</td></tr>'
         )
+    f = escape(result["name"])
     return (
         '<table class="ag-trace" id="ag-trace"><thead><tr><th>Node</th><th>Computed as</th>'
-        '<th class="ag-num">Forward pass: value</th><th class="ag-num">Backward pass: ∂{escape(result["name"])}/∂node</th>'
+        f'<th class="ag-num">Forward pass: value</th><th class="ag-num">Backward pass: ∂{f}/∂node</th>'
         f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
 
