@@ -138,7 +138,6 @@ class Step(NamedTuple):
 
     name: str | None
     expression: ast.expr
-    line: int
 
 
 def _what_is_allowed() -> str:
@@ -183,12 +182,7 @@ def parse(text: str) -> list[Step]:
             f"the expression has {operations} operations; at most {MAX_OPERATIONS} are accepted "
             "(each is a node of the graph, and a bigger graph takes long to draw)"
         )
-    assigned = {}  # name -> the line that assigns it, over the whole program
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-            if isinstance(target, ast.Name):
-                assigned.setdefault(target.id, statement.lineno)
+    assigned = _assignments(tree.body)
     steps: list[Step] = []
     for index, statement in enumerate(tree.body):
         try:
@@ -205,6 +199,17 @@ def parse(text: str) -> list[Step]:
     return steps
 
 
+def _assignments(statements: list[ast.stmt]) -> dict[str, int]:
+    """Each name the program assigns, with the line that first does (for messages about order)."""
+    lines: dict[str, int] = {}
+    for statement in statements:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                lines.setdefault(target.id, statement.lineno)
+    return lines
+
+
 def _step(statement: ast.stmt, last: bool, earlier: list[Step], assigned: dict[str, int]) -> Step:
     """Check one statement, given the steps before it, and return it as a Step."""
     defined = {step.name for step in earlier}
@@ -214,7 +219,7 @@ def _step(statement: ast.stmt, last: bool, earlier: list[Step], assigned: dict[s
                 "only the last line may be a bare expression: give this one a name, as in z = w1*x1"
             )
         _check(statement.value, defined, assigned)
-        return Step(None, statement.value, statement.lineno)
+        return Step(None, statement.value)
     if not isinstance(statement, ast.Assign):
         what = _STATEMENT_NAMES.get(type(statement), type(statement).__name__)
         raise ExpressionError(f"{what} is not allowed: write name = expression, or an expression")
@@ -226,7 +231,7 @@ def _step(statement: ast.stmt, last: bool, earlier: list[Step], assigned: dict[s
         raise ExpressionError(f"assigning to {what} is not allowed: assign one plain name, as in z = w1*x1")
     _check_new_name(target.id, defined, assigned)
     _check(statement.value, defined, assigned)
-    return Step(target.id, statement.value, statement.lineno)
+    return Step(target.id, statement.value)
 
 
 def _check_new_name(name: str, defined: set[str], assigned: dict[str, int]) -> None:
