@@ -218,6 +218,26 @@ def test_a_program_typed_line_by_line_names_its_steps(live_demo):
     assert live_demo.console_errors == []
 
 
+def test_pasting_many_lines_at_once_computes_them_once(live_demo):
+    """Chromium fires an input event per inserted line, each with the whole text: one redraw, not one per line."""
+    page = live_demo.page
+    set_fields(page, DEFAULT_POINT)
+    expect_results(page, DEFAULT_POINT)
+    page.evaluate(
+        """() => {
+            window.agRedraws = 0;
+            new MutationObserver(() => window.agRedraws++).observe(
+                document.querySelector('#ag-graph'), { childList: true });
+        }"""
+    )
+    program = "\n".join(["s0 = w1", *(f"s{k} = s{k - 1}*x1 + w2" for k in range(1, 10))])
+    page.fill("#ag-in-f", program)
+    expect_results(page, DEFAULT_POINT, program)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
+    assert page.evaluate("window.agRedraws") == 1
+    assert live_demo.console_errors == []
+
+
 def test_typed_expression_redraws_trace_and_graph(live_demo):
     page = live_demo.page
     point = {"w1": 0.2, "w2": -0.6, "x1": 1.5, "x2": 0.5}
