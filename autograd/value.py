@@ -114,10 +114,6 @@ class Value:
 
     # --- building nodes -----------------------------------------------------
 
-    def _apply(self, op: Op, *inputs: Value) -> Value:
-        """The node for ``op`` over ``inputs`` (the ops' methods call :func:`_make` directly)."""
-        return _make(op, inputs, tuple(node.data for node in inputs))
-
     def __add__(self, other):
         other = other if isinstance(other, Value) else _constant(other, "add")
         return _make(ADD, (self, other), (self.data, other.data))
