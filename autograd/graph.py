@@ -37,8 +37,8 @@ True
 from __future__ import annotations
 
 from .ops import OPS
-from .trace import node_names
-from .value import Value, topological_order
+from .trace import creation_order, name_nodes
+from .value import Value
 
 DATA_STYLE = 'shape=box, style="rounded,filled", fillcolor="#b7e4c7", color="#2d6a4f", fontcolor="#081c15"'
 GRAD_STYLE = 'shape=ellipse, style=filled, fillcolor="#bde0fe", color="#1d4e89", fontcolor="#03045e"'
@@ -74,10 +74,15 @@ def node_slugs(root: Value) -> dict[int, str]:
     >>> sorted(node_slugs(sigmoid_neuron_with_l2()).values())[:4]
     ['G', 'R', 'c0_5', 'c2']
     """
-    names = node_names(root)
+    nodes = creation_order(root)
+    return slug_nodes(nodes, name_nodes(nodes))
+
+
+def slug_nodes(nodes: list[Value], names: dict[int, str]) -> dict[int, str]:
+    """A unique slug for each of ``nodes`` (in creation order) from its display name."""
     slugs: dict[int, str] = {}
     taken: set[str] = set()
-    for node in sorted(topological_order(root), key=lambda n: n._seq):
+    for node in nodes:
         base = slug(names[id(node)])
         candidate, n = base, 1
         while candidate in taken:
@@ -128,10 +133,10 @@ def to_dot(
     >>> [line for line in dot.splitlines() if line.startswith('  "g-a"')][0].split(", shape")[0]
     '  "g-a" [id="g-a", label="∂b/∂a\\\\n6.00"'
     """
-    names = node_names(root)
-    slugs = node_slugs(root)
+    nodes = creation_order(root)
+    names = name_nodes(nodes)
+    slugs = slug_nodes(nodes, names)
     top = grad_of or root.label or "f"
-    nodes = sorted(topological_order(root), key=lambda n: n._seq)
     lines = [
         "digraph autograd {",
         f'  graph [rankdir={rankdir}, bgcolor="transparent", nodesep=0.25, ranksep=0.3, '

@@ -25,15 +25,24 @@ class TraceRow:
     node: Value
 
 
-def node_names(root: Value) -> dict[int, str]:
-    """A display name for every node under ``root``, keyed by ``id(node)``.
+def creation_order(root: Value) -> list[Value]:
+    """Every node under ``root`` in the order the engine made them.
+
+    A node is always made after its inputs, so this is a topological order too,
+    and it is the order in which the code that built the graph reads.
+    """
+    return sorted(topological_order(root), key=lambda n: n._seq)
+
+
+def name_nodes(nodes: list[Value]) -> dict[int, str]:
+    """A display name for each of ``nodes`` (in creation order), keyed by ``id(node)``.
 
     A node's label if it has one; a constant shows its number; any other node
     is called ``t1``, ``t2``, ... in creation order.
     """
     names: dict[int, str] = {}
     unnamed = 0
-    for node in sorted(topological_order(root), key=lambda n: n._seq):
+    for node in nodes:
         if node.label is not None:
             names[id(node)] = node.label
         elif node.is_constant:
@@ -42,6 +51,11 @@ def node_names(root: Value) -> dict[int, str]:
             unnamed += 1
             names[id(node)] = f"t{unnamed}"
     return names
+
+
+def node_names(root: Value) -> dict[int, str]:
+    """The display name of every node under ``root`` (see :func:`name_nodes`), keyed by ``id(node)``."""
+    return name_nodes(creation_order(root))
 
 
 def expression(node: Value, names: dict[int, str]) -> str:
@@ -58,10 +72,11 @@ def trace(root: Value, include_constants: bool = False) -> list[TraceRow]:
     show up inside the expressions instead. Call ``root.backward()`` first to
     fill in the gradients.
     """
-    names = node_names(root)
+    nodes = creation_order(root)
+    names = name_nodes(nodes)
     return [
         TraceRow(names[id(n)], expression(n, names), n.data, n.grad, n)
-        for n in sorted(topological_order(root), key=lambda n: n._seq)
+        for n in nodes
         if include_constants or not n.is_constant
     ]
 
