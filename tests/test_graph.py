@@ -99,3 +99,59 @@ def test_rendering_is_deterministic(worked_example_svg):
 
     render_svg.cache_clear()
     assert render_svg(to_dot(sigmoid_neuron_with_l2())) == worked_example_svg
+
+
+def graph_lines_run(build, budget: int) -> int:
+    """The number of lines of autograd/graph.py that ``build()`` executes; fails past ``budget``."""
+    import autograd.graph
+
+    count = 0
+
+    class OverBudget(Exception):
+        pass
+
+    def count_lines(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+            if count > budget:
+                raise OverBudget
+        return count_lines
+
+    def in_graph_module(frame, event, arg):
+        return count_lines if frame.f_code.co_filename == autograd.graph.__file__ else None
+
+    previous = sys.gettrace()
+    sys.settrace(in_graph_module)
+    try:
+        build()
+    except OverBudget:
+        pytest.fail(f"to_dot ran more than {budget} lines of graph.py")
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def test_to_dot_does_work_linear_in_nodes_that_share_a_name():
+    """A chain of x + 1.0 makes thousands of constants all named 1 (slugs c1, c1_2, c1_3, ...).
+
+    Counted, not timed: a linear to_dot runs about a hundred lines of graph.py per
+    node; one that searched for each free suffix from _2 again ran millions here.
+    """
+    n = 5000
+    x = Value(1.0, label="x")
+    for _ in range(n):
+        x = x + 1.0
+    x.backward()
+    graph_lines_run(lambda: to_dot(x), budget=250 * n)
+    slugs = node_slugs(x)
+    assert len(set(slugs.values())) == 2 * n + 1
+    assert {"c1", "c1_2", f"c1_{n}", "t1", f"t{n}", "x"} <= set(slugs.values())
+
+
+def test_repeated_names_get_the_smallest_free_suffix_in_creation_order():
+    # Labels that look like generated suffixes (x_2, x_4) are skipped, never duplicated.
+    x1, x2, x3, x4, x5, x6 = (Value(float(k), label=name) for k, name in enumerate(["x", "x_2", "x", "x_4", "x", "x"]))
+    slugs = node_slugs(x1 * x2 * x3 * x4 * x5 * x6)
+    assert [slugs[id(v)] for v in (x1, x2, x3, x4, x5, x6)] == ["x", "x_2", "x_3", "x_4", "x_5", "x_6"]
+    assert len(set(slugs.values())) == len(slugs)
