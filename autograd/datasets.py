@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import numbers
 import random
 
 # One cluster per class, at the corners of a square centred on the origin.
@@ -25,9 +26,13 @@ def four_blobs(n: int = 100, seed: int = 0) -> tuple[list[list[float]], list[int
 
     Returns ``(x, y)``: a list of ``[x1, x2]`` rows and a list of int labels 0..3.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 4:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"four_blobs expects n as an int ≥ 4 (one point per class), got {type(n).__name__} {n!r}")
+    if n < 4:
         raise ValueError(f"four_blobs expects n as an int ≥ 4 (one point per class), got {n!r}")
-    rng = random.Random(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"four_blobs expects seed as an int, got {type(seed).__name__} {seed!r}")
+    n, rng = int(n), random.Random(int(seed))
     points = []
     for i in range(n):
         label = i % 4

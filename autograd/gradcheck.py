@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from .nn import short_repr, check_number
 from .value import Value, as_float
 
 
@@ -28,15 +29,60 @@ class GradcheckResult:
     ok: bool
 
 
+def _inputs(inputs, where: str) -> list[float]:
+    """The point to check at: one finite float per input (a Value gives its data)."""
+    if isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__"):
+        raise TypeError(
+            f"{where} expects inputs as a list of numbers, one per argument of f, "
+            f"got {type(inputs).__name__} {short_repr(inputs)}"
+        )
+    if len(inputs) == 0:
+        raise ValueError(f"{where} expects inputs with at least one number (one per argument of f), got none")
+    return [as_float(v.data if isinstance(v, Value) else v, f"{where}: inputs[{i}]") for i, v in enumerate(inputs)]
+
+
+def _call(f: Callable[..., Value], values: list[Value], where: str) -> Value:
+    """``f(*values)``, which must be a Value."""
+    out = f(*values)
+    if not isinstance(out, Value):
+        raise TypeError(
+            f"{where} expects f to return a Value (a function of the Values it is given), "
+            f"got {type(out).__name__} {short_repr(out)}"
+        )
+    return out
+
+
+def _check_f(f, where: str) -> None:
+    if not callable(f):
+        raise TypeError(f"{where} expects f as a function of Values returning a Value, got {type(f).__name__} {short_repr(f)}")
+
+
 def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float = 1e-6) -> list[float]:
-    """∂f/∂x_i at ``point`` by central differences, (f(x + eps) - f(x - eps)) / 2 eps."""
+    """∂f/∂x_i at ``point`` by central differences, (f(x + eps) - f(x - eps)) / 2 eps.
+
+    >>> numeric_gradient(lambda a: a * a, [3.0], eps=0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: numeric_gradient expects eps as a finite number > 0, got 0.0
+    """
+    _check_f(f, "numeric_gradient")
+    point = _inputs(point, "numeric_gradient")
+    return _numeric_gradient(f, point, check_number(eps, "eps", "numeric_gradient", positive=True), "numeric_gradient")
+
+
+def _numeric_gradient(f: Callable[..., Value], point: list[float], eps: float, where: str) -> list[float]:
     grads = []
     for i in range(len(point)):
         up, down = list(point), list(point)
         up[i] += eps
         down[i] -= eps
-        f_up = f(*[Value(v) for v in up]).data
-        f_down = f(*[Value(v) for v in down]).data
+        if up[i] == down[i]:
+            raise ValueError(
+                f"{where}: eps = {eps!r} is too small to move inputs[{i}] = {point[i]!r} "
+                "(a float that large has no neighbours that close): use a larger eps"
+            )
+        f_up = _call(f, [Value(v) for v in up], where).data
+        f_down = _call(f, [Value(v) for v in down], where).data
         grads.append((f_up - f_down) / (2 * eps))
     return grads
 
@@ -57,11 +103,15 @@ def gradcheck(
     ``raise_on_failure=True`` a failure raises :class:`GradcheckError` naming
     the input that disagreed.
     """
-    point = [as_float(v.data if isinstance(v, Value) else v, "gradcheck input") for v in inputs]
+    _check_f(f, "gradcheck")
+    point = _inputs(inputs, "gradcheck")
+    eps = check_number(eps, "eps", "gradcheck", positive=True)
+    atol = check_number(atol, "atol", "gradcheck", positive=False)
+    rtol = check_number(rtol, "rtol", "gradcheck", positive=False)
     values = [Value(v) for v in point]
-    f(*values).backward()
+    _call(f, values, "gradcheck").backward()
     analytic = [v.grad for v in values]
-    numeric = numeric_gradient(f, point, eps)
+    numeric = _numeric_gradient(f, point, eps, "gradcheck")
     abs_errors = [abs(a - n) for a, n in zip(analytic, numeric)]
     rel_errors = [e / max(abs(a), abs(n), 1e-12) for e, a, n in zip(abs_errors, analytic, numeric)]
     failures = [i for i, (e, n) in enumerate(zip(abs_errors, numeric)) if e > atol + rtol * abs(n)]

@@ -11,15 +11,62 @@ cross-entropy, accuracy and a gradient-descent training loop.
 
 from __future__ import annotations
 
+import math
+import numbers
 import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .optim import SGD
-from .value import Value
+from .value import Value, as_float
 
 CROSS_ENTROPY_EPS = 1e-6
 """Added to the true class's probability before the log in the training loss."""
+
+
+def check_count(value, name: str, where: str, least: int = 1) -> int:
+    """``value`` as an int ≥ ``least``, or an error naming ``name`` in ``where``.
+
+    numpy ints count as ints; bools and floats (even 3.0) are refused.
+
+    >>> check_count(3, "epochs", "train")
+    3
+    >>> check_count(2.5, "epochs", "train")
+    Traceback (most recent call last):
+    ...
+    TypeError: train expects epochs as an int ≥ 1, got float 2.5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{where} expects {name} as an int ≥ {least}, got {type(value).__name__} {value!r}")
+    if value < least:
+        raise ValueError(f"{where} expects {name} as an int ≥ {least}, got {value!r}")
+    return int(value)
+
+
+def check_number(value, name: str, where: str, *, positive: bool) -> float:
+    """``value`` as a finite float that is > 0 (``positive``) or ≥ 0, or an error naming ``name``.
+
+    >>> check_number(float("nan"), "eps", "cross_entropy_loss", positive=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: cross_entropy_loss expects eps as a finite number ≥ 0, got nan
+    """
+    bound = "> 0" if positive else "≥ 0"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} expects {name} as a finite number {bound}, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+        raise ValueError(f"{where} expects {name} as a finite number {bound}, got {value!r}")
+    return number
+
+
+def check_seed(seed, where: str) -> int | None:
+    """A seed for ``random.Random``: None or an int (numpy ints too), or an error naming ``seed``."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{where} expects seed as an int or None, got {type(seed).__name__} {seed!r}")
+    return int(seed)
 
 
 class Module:
@@ -71,21 +118,32 @@ class LinearLayer(Module):
     """
 
     def __init__(self, nin: int, nout: int, seed: int | None = None):
-        if nin < 1 or nout < 1:
-            raise ValueError(f"LinearLayer expects nin ≥ 1 and nout ≥ 1, got nin={nin}, nout={nout}")
-        rng = random.Random(seed)
+        nin, nout = check_count(nin, "nin", "LinearLayer"), check_count(nout, "nout", "LinearLayer")
+        rng = random.Random(check_seed(seed, "LinearLayer"))
         self.nin, self.nout = nin, nout
         self.w = [[Value(rng.uniform(-1, 1)) for _ in range(nout)] for _ in range(nin)]
         self.b = [Value(0.0) for _ in range(nout)]
 
     def __call__(self, rows) -> list[list[Value]]:
+        if isinstance(rows, (str, bytes, Value)) or not hasattr(rows, "__len__"):
+            raise TypeError(
+                f"{self!r} expects a batch: a list of rows of {self.nin} features, "
+                f"got {type(rows).__name__} {short_repr(rows)}"
+            )
         out = []
         for i, row in enumerate(rows):
+            if isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__"):
+                raise TypeError(
+                    f"{self!r} expects a batch: a list of rows of {self.nin} features, got "
+                    f"{type(row).__name__} {short_repr(row)} at index {i} (write one example as [[...]])"
+                )
             if len(row) != self.nin:
                 raise ValueError(
                     f"{self!r} expects rows of {self.nin} features, "
                     f"got a row of {len(row)} at index {i}"
                 )
+            row = [v if isinstance(v, Value) else as_float(v, f"{self!r}: row {i}, feature {k}")
+                   for k, v in enumerate(row)]
             out.append([
                 sum_values([self.b[j]] + [row[k] * self.w[k][j] for k in range(self.nin)])
                 for j in range(self.nout)
@@ -99,15 +157,54 @@ class LinearLayer(Module):
         return f"LinearLayer({self.nin}, {self.nout})"
 
 
+def short_repr(x) -> str:
+    """``repr(x)``, cut to about 40 characters for messages."""
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+
+
+def _check_logits(logits, where: str, same_width: bool = True) -> list[list]:
+    """``logits`` as a list of non-empty rows (of equal length if ``same_width``), numbers lifted to Values."""
+    if isinstance(logits, (str, bytes, Value)) or not hasattr(logits, "__len__"):
+        raise TypeError(
+            f"{where} expects logits as a list of rows, one list of Values per example, "
+            f"got {type(logits).__name__} {short_repr(logits)}"
+        )
+    if len(logits) == 0:
+        raise ValueError(f"{where} expects logits with at least one row, got none")
+    checked = []
+    for i, row in enumerate(logits):
+        if isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__"):
+            raise TypeError(
+                f"{where} expects logits as a list of rows, one list of Values per example, "
+                f"got {type(row).__name__} {short_repr(row)} at row {i} (write one example as [[...]])"
+            )
+        if len(row) == 0:
+            raise ValueError(f"{where} expects rows of at least one logit, row {i} is empty")
+        if same_width and len(row) != len(logits[0]):
+            raise ValueError(
+                f"{where} expects rows of logits of one length (one per class), "
+                f"row 0 has {len(logits[0])} but row {i} has {len(row)}"
+            )
+        checked.append([v if isinstance(v, Value) else Value(as_float(v, f"{where}: logits[{i}][{j}]"))
+                        for j, v in enumerate(row)])
+    return checked
+
+
 def softmax(rows: Sequence[Sequence[Value]]) -> list[list[Value]]:
     """Turn each row of logits into probabilities that sum to 1.
 
     The row maximum is subtracted first, as a constant, so the largest
-    exponent is e^0 and logits of ±1000 do not overflow.
+    exponent is e^0 and logits of ±1000 do not overflow. Plain numbers
+    in a row are taken as constants.
 
     >>> [round(p.data, 3) for p in softmax([[Value(1000.0), Value(-1000.0)]])[0]]
     [1.0, 0.0]
     """
+    return _softmax(_check_logits(rows, "softmax", same_width=False))
+
+
+def _softmax(rows: list[list[Value]]) -> list[list[Value]]:
     probabilities = []
     for row in rows:
         top = max(v.data for v in row)
@@ -117,17 +214,26 @@ def softmax(rows: Sequence[Sequence[Value]]) -> list[list[Value]]:
     return probabilities
 
 
-def _check_labels(logits, labels) -> None:
+def _check_labels(logits: list[list], labels, where: str) -> list[int]:
+    """``labels`` as a list of ints, one class index per row of (checked) ``logits``.
+
+    Any integer counts, numpy's included, so a numpy array of labels works.
+    """
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        raise TypeError(
+            f"{where} expects labels as a list of int class indices, got {type(labels).__name__} {short_repr(labels)}"
+        )
     if len(logits) != len(labels):
-        raise ValueError(f"got {len(logits)} rows of logits but {len(labels)} labels")
-    if not labels:
-        raise ValueError("expected at least one example, got none")
+        raise ValueError(f"{where} got {len(logits)} rows of logits but {len(labels)} labels")
     classes = len(logits[0])
+    checked = []
     for i, label in enumerate(labels):
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < classes:
+        if isinstance(label, bool) or not isinstance(label, numbers.Integral) or not 0 <= label < classes:
             raise ValueError(
-                f"label {label!r} at index {i} is not a class index: expected an int in 0..{classes - 1}"
+                f"{where}: label {label!r} at index {i} is not a class index: expected an int in 0..{classes - 1}"
             )
+        checked.append(int(label))
+    return checked
 
 
 def cross_entropy_loss(logits, labels: Sequence[int], eps: float = CROSS_ENTROPY_EPS) -> Value:
@@ -140,14 +246,12 @@ def cross_entropy_loss(logits, labels: Sequence[int], eps: float = CROSS_ENTROPY
     >>> round(loss.data, 4)  # -log(0.5)
     0.6931
     """
-    _check_labels(logits, labels)
-    probabilities = softmax(logits)
+    logits = _check_logits(logits, "cross_entropy_loss")
+    labels = _check_labels(logits, labels, "cross_entropy_loss")
+    eps = check_number(eps, "eps", "cross_entropy_loss", positive=False)
+    probabilities = _softmax(logits)
     losses = [-(probabilities[i][label] + eps).log() for i, label in enumerate(labels)]
     return sum_values(losses) * (1.0 / len(labels))
-
-
-def _data(v) -> float:
-    return v.data if isinstance(v, Value) else v
 
 
 def accuracy(logits, labels: Sequence[int]) -> float:
@@ -156,12 +260,21 @@ def accuracy(logits, labels: Sequence[int]) -> float:
     >>> accuracy([[Value(2.0), Value(1.0)], [Value(0.0), Value(3.0)]], [0, 0])
     0.5
     """
-    _check_labels(logits, labels)
+    logits = _check_logits(logits, "accuracy")
+    labels = _check_labels(logits, labels, "accuracy")
     hits = 0
     for row, label in zip(logits, labels):
-        scores = [_data(v) for v in row]
+        scores = [v.data for v in row]
         hits += scores.index(max(scores)) == label
     return hits / len(labels)
+
+
+def _length(x) -> int | None:
+    """``len(x)``, or None for something without a length (the engine's own checks then speak)."""
+    try:
+        return len(x)
+    except TypeError:
+        return None
 
 
 @dataclass
@@ -197,8 +310,26 @@ def train(
     >>> history.loss[0] > history.loss[-1]
     True
     """
+    if not isinstance(model, Module):
+        raise TypeError(
+            "train expects model as an autograd Module (LinearLayer, Linear, MLP or a subclass of Module), "
+            f"got {type(model).__name__} {short_repr(model)}"
+        )
+    epochs = check_count(epochs, "epochs", "train")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"train expects callback as a function (epoch, loss, accuracy) or None, got {type(callback).__name__} {short_repr(callback)}")
     if optimizer is None:
-        optimizer = SGD(model.parameters(), lr)
+        optimizer = SGD(model.parameters(), check_number(lr, "lr", "train", positive=True))
+    elif not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))):
+        raise TypeError(
+            "train expects optimizer as an optimizer of autograd.optim (SGD, Adam) or None, "
+            f"got {type(optimizer).__name__} {short_repr(optimizer)}"
+        )
+    examples, labels = _length(x), _length(y)
+    if examples == 0:
+        raise ValueError("train expects x with at least one example, got none")
+    if examples is not None and labels is not None and examples != labels:
+        raise ValueError(f"train got {examples} examples in x but {labels} labels in y: expected one label per example")
     x, y = model.prepare(x, y)
     history = History()
     for epoch in range(1, epochs + 1):

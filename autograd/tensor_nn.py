@@ -16,10 +16,34 @@ True
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module
+from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module, check_count, short_repr
 from .tensor import Tensor, as_labels, cross_entropy
+
+
+def _float_dtype(dtype, where: str) -> np.dtype:
+    """``dtype`` as a numpy float dtype (None means float64), or an error naming ``dtype``."""
+    try:
+        checked = np.dtype(dtype)
+    except (TypeError, ValueError):
+        checked = None
+    if checked is None or checked.kind != "f":
+        raise TypeError(f"{where} expects dtype as a float dtype such as float32 or float64, got {dtype!r}")
+    return checked
+
+
+def _rng(seed, where: str) -> np.random.Generator:
+    """A numpy Generator from ``seed``: None, an int ≥ 0 or a Generator (to share one between layers)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"{where} expects seed as an int ≥ 0, a numpy Generator or None, got {type(seed).__name__} {seed!r}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"{where} expects seed as an int ≥ 0, a numpy Generator or None, got {seed!r}")
+    return np.random.default_rng(None if seed is None else int(seed))
 
 
 class TensorModule(Module):
@@ -56,11 +80,10 @@ class Linear(TensorModule):
     """
 
     def __init__(self, nin: int, nout: int, seed=None, dtype=np.float64):
-        if nin < 1 or nout < 1:
-            raise ValueError(f"Linear expects nin ≥ 1 and nout ≥ 1, got nin={nin}, nout={nout}")
-        rng = np.random.default_rng(seed)  # seed may also be a Generator, shared by an MLP's layers
+        nin, nout = check_count(nin, "nin", "Linear"), check_count(nout, "nout", "Linear")
+        rng = _rng(seed, "Linear")  # seed may also be a Generator, shared by an MLP's layers
         bound = 1.0 / np.sqrt(nin)
-        self.dtype = np.dtype(dtype)
+        self.dtype = dtype = _float_dtype(dtype, "Linear")
         self.w = Tensor(rng.uniform(-bound, bound, size=(nin, nout)), requires_grad=True, dtype=dtype)
         self.b = Tensor(np.zeros(nout), requires_grad=True, dtype=dtype)
 
@@ -72,6 +95,8 @@ class Linear(TensorModule):
         >>> Linear.from_layer(scalar).w.data[0].tolist() == [p.data for p in scalar.w[0]]
         True
         """
+        if not isinstance(layer, LinearLayer):
+            raise TypeError(f"Linear.from_layer expects layer as a LinearLayer, got {type(layer).__name__} {short_repr(layer)}")
         linear = cls(layer.nin, layer.nout, dtype=dtype)
         linear.w.data[...] = [[p.data for p in row] for row in layer.w]
         linear.b.data[...] = [p.data for p in layer.b]
@@ -114,13 +139,18 @@ class MLP(TensorModule):
     """
 
     def __init__(self, sizes, activation: str = "relu", seed=None, dtype=np.float64):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"MLP expects sizes as a list of layer widths such as [2, 8, 4], got {type(sizes).__name__} {sizes!r}")
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"MLP expects at least two sizes (inputs and outputs), got {sizes!r}")
+        sizes = [check_count(size, f"sizes[{i}]", "MLP") for i, size in enumerate(sizes)]
+        if not isinstance(activation, str):
+            raise TypeError(f"MLP expects activation as a str, one of {', '.join(ACTIVATIONS)}, got {activation!r}")
         if activation not in ACTIVATIONS:
             raise ValueError(f"MLP expects activation to be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
-        rng = np.random.default_rng(seed)
-        self.dtype = np.dtype(dtype)
+        rng = _rng(seed, "MLP")
+        self.dtype = dtype = _float_dtype(dtype, "MLP")
         self.activation = activation
         self.layers = [Linear(nin, nout, seed=rng, dtype=dtype) for nin, nout in zip(sizes, sizes[1:])]
 

@@ -124,3 +124,20 @@ def test_two_runs_with_the_same_seed_give_identical_histories(two_runs):
 def test_train_calls_back_once_per_epoch(two_runs):
     _, _, seen = two_runs
     assert seen == list(range(1, 501))
+
+
+def test_numpy_integer_labels_are_class_indices():
+    np = pytest.importorskip("numpy")
+    logits = [[Value(0.0), Value(1.0)], [Value(1.0), Value(0.0)]]
+    expected = cross_entropy_loss(logits, [1, 0]).data
+    assert cross_entropy_loss(logits, np.array([1, 0])).data == expected
+    assert cross_entropy_loss(logits, [np.int64(1), np.uint8(0)]).data == expected
+    assert accuracy(logits, np.array([1, 1], dtype=np.int32)) == 0.5
+    x, y = four_blobs(n=8)
+    history = train(x, np.array(y), LinearLayer(2, 4, seed=0), epochs=np.int64(2))
+    assert history == train(x, y, LinearLayer(2, 4, seed=0), epochs=2)
+
+
+def test_plain_numbers_in_logits_are_constants():
+    assert cross_entropy_loss([[0.0, 0.0]], [1]).data == cross_entropy_loss([[Value(0.0), Value(0.0)]], [1]).data
+    assert accuracy([[2.0, 1.0], [0.0, 3]], [0, 0]) == 0.5
