@@ -36,6 +36,10 @@ class _ScalarMath:
     tanh = staticmethod(math.tanh)
 
     @staticmethod
+    def where(condition: bool, a: float, b: float) -> float:
+        return a if condition else b
+
+    @staticmethod
     def maximum(a: float, b: float) -> float:
         return a if a > b else b
 
@@ -66,8 +70,18 @@ class Op:
 
 
 def _sigmoid(xp, a):
-    # Written with tanh so that it never overflows: exp(-a) would for a < -709.
-    return 0.5 * (1.0 + xp.tanh(0.5 * a))
+    # e = exp(-|a|) lies in (0, 1], so nothing overflows, and neither form subtracts:
+    # 1 / (1 + e) for a ≥ 0 and e / (1 + e) = 1 / (1 + e^-a) for a < 0 are both
+    # accurate to the last bits on their own tail. (0.5 (1 + tanh(a/2)) is not: it
+    # cancels for negative a and is exactly 0 below about -37.)
+    e = xp.exp(-abs(a))
+    return xp.where(a >= 0, 1.0, e) / (1.0 + e)
+
+
+def _pow_vjp(g, out, a, n):
+    # n a^(n-1) at a = 0 would be 0 · 0^-1 for n = 0, where the derivative of the constant a^0 is 0.
+    # The exponent is a constant, so its gradient is never used: report 0.
+    return (g * n * a ** (n - 1) if n != 0 else 0.0 * g), 0.0 * g
 
 
 _REGISTRY = [
@@ -109,8 +123,7 @@ _REGISTRY = [
        expression="-{0}"),
     Op("pow", ("a", "n"),
        forward=lambda xp, a, n: a ** n,
-       # The exponent is a constant, so its gradient is never used: report 0.
-       vjp=lambda g, out, a, n: (g * n * a ** (n - 1), 0.0 * g),
+       vjp=_pow_vjp,
        forward_latex=r"a^{n}",
        grad_latex=r"\frac{\partial}{\partial a} = n\,a^{n-1}",
        description="Power with a constant number exponent n.",

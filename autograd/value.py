@@ -52,18 +52,21 @@ def as_float(x, where: str) -> float:
     return x
 
 
-def _describe(op: Op, values) -> str:
+def _describe(op: Op, values, at: str = "") -> str:
     shown = ", ".join(f"{name} = {value!r}" for name, value in zip(op.inputs, values))
-    return f"{op.name} got {shown}"
+    return f"{op.name} got {shown}{at}"
 
 
-def _forward_error(op: Op, values, cause: Exception | None) -> Exception:
+def forward_error(op: Op, values, cause: Exception | None, at: str = "") -> Exception:
+    """The error for ``op`` at input ``values`` that has no finite result; ``at`` says where
+    in a tensor. ``cause`` is what the forward rule raised, or None for a result that overflowed.
+    """
     expected = f" (expected {op.domain})" if op.domain else ""
     if isinstance(cause, ZeroDivisionError):
-        return ZeroDivisionError(f"{_describe(op, values)}: division by zero{expected}")
+        return ZeroDivisionError(f"{_describe(op, values, at)}: division by zero{expected}")
     if isinstance(cause, OverflowError) or cause is None:
-        return OverflowError(f"{_describe(op, values)}: the result overflows a float{expected}")
-    return ValueError(f"{_describe(op, values)}: {op.name} is undefined there{expected}")
+        return OverflowError(f"{_describe(op, values, at)}: the result overflows a float{expected}")
+    return ValueError(f"{_describe(op, values, at)}: {op.name} is undefined there{expected}")
 
 
 ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, RELU, TANH, SIGMOID = (
@@ -88,6 +91,8 @@ class Value:
     __slots__ = ("data", "grad", "label", "_op", "_inputs", "_seq")
 
     def __init__(self, data, label: str | None = None):
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Value expects label as a str or None, got {type(label).__name__} {label!r}")
         self.data = as_float(data, "Value")
         self.grad = 0.0
         self.label = label
@@ -202,7 +207,8 @@ class Value:
         """
         order = topological_order(self)
         for node in order:
-            if node._inputs:
+            # Intermediate nodes start afresh; a leaf whose optimizer set grad to None starts at 0.
+            if node._inputs or node.grad is None:
                 node.grad = 0.0
         self.grad += 1.0
         for node in reversed(order):
@@ -220,11 +226,12 @@ class Value:
                     (grad_a,), grad_b = node._op.vjp(node.grad, node.data, a.data), 0.0
             except ArithmeticError:
                 raise _gradient_error(node) from None
-            if not (_isfinite(grad_a) and _isfinite(grad_b)):
-                raise _gradient_error(node)
             a.grad += grad_a
             if b is not None:
                 b.grad += grad_b
+            # Checking the sums catches a non-finite local gradient and an overflow of the sum alike.
+            if not (_isfinite(a.grad) and (b is None or _isfinite(b.grad))):
+                raise _gradient_error(node, grad_a, grad_b)
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 (gradients accumulate across backward calls)."""
@@ -235,10 +242,23 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
-def _gradient_error(node: Value) -> ArithmeticError:
-    values = [x.data for x in node._inputs]
-    return ArithmeticError(
-        f"backward through {_describe(node._op, values)}: the gradient is not finite there"
+def _gradient_error(node: Value, *local_grads: float) -> ArithmeticError:
+    """The error for a backward step at ``node`` that left a gradient non-finite.
+
+    Either the op's local gradient is not finite at its inputs (no ``local_grads``
+    were computed, or one of them is inf or NaN), or every contribution was
+    finite and adding one to the gradient its input already held, from another
+    path, overflowed.
+    """
+    where = _describe(node._op, [x.data for x in node._inputs])
+    if not local_grads or not all(_isfinite(g) for g in local_grads):
+        return ArithmeticError(f"backward through {where}: the gradient is not finite there")
+    name, grad = next(
+        (name, g) for name, x, g in zip(node._op.inputs, node._inputs, local_grads) if not _isfinite(x.grad)
+    )
+    return OverflowError(
+        f"backward through {where}: adding its contribution {grad!r} to the gradient that {name} "
+        "already holds (from another path, or an earlier backward()) overflows a float"
     )
 
 
@@ -267,10 +287,10 @@ def _make(op: Op, inputs: tuple, values: tuple) -> Value:
     try:
         out = op.forward(SCALAR_MATH, *values)
     except (ArithmeticError, ValueError) as error:
-        raise _forward_error(op, values, error) from None
+        raise forward_error(op, values, error) from None
     if out.__class__ is not float or not _isfinite(out):
         # A negative base to a fractional power gives a complex number; anything else overflowed.
-        raise _forward_error(op, values, ValueError() if isinstance(out, complex) else None)
+        raise forward_error(op, values, ValueError() if isinstance(out, complex) else None)
     return _new_node(out, op, inputs)
 
 
