@@ -18,19 +18,25 @@ follow numpy broadcasting: each one is summed back to its input's shape.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import numbers
 
 import numpy as np
 
 from .ops import OPS
-from .value import topological_order
+from .value import forward_error, topological_order
 
-_grad_enabled = True
+# A context variable, not a global: each thread (and each asyncio task) has its own
+# switch, so no_grad() in one thread never turns gradients off in another.
+_grad_enabled = contextvars.ContextVar("autograd_grad_enabled", default=True)
 
 
 @contextlib.contextmanager
 def no_grad():
     """Within this block, ops record no graph: results have ``requires_grad=False``.
+
+    The switch belongs to the current thread (and asyncio task), and blocks nest:
+    leaving one restores whatever was in force when it was entered.
 
     >>> w = Tensor([1.0, 2.0], requires_grad=True)
     >>> with no_grad():
@@ -38,16 +44,19 @@ def no_grad():
     >>> y.requires_grad
     False
     """
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, False
+    token = _grad_enabled.set(False)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _grad_enabled.reset(token)
 
 
 def _as_array(data, dtype) -> np.ndarray:
-    array = np.asarray(data.data if isinstance(data, Tensor) else data)
+    """``data`` as a new array (never the caller's, as ``torch.tensor`` copies), checked."""
+    try:
+        array = np.array(data.data if isinstance(data, Tensor) else data, dtype=None)
+    except ValueError as error:  # rows of different lengths
+        raise ValueError(f"Tensor expects a rectangular array of numbers, got {_shorten(data)}: {error}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"Tensor expects numbers (bool, int or float), got dtype {array.dtype} "
@@ -57,9 +66,41 @@ def _as_array(data, dtype) -> np.ndarray:
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Tensor expects a float dtype such as float32 or float64, got {dtype}")
-        return array.astype(dtype, copy=False)
-    # Floats keep their precision; bools and ints become float64, the default.
-    return array if array.dtype.kind == "f" else array.astype(np.float64)
+        array = array.astype(dtype, copy=False)
+    # Python floats give float64 and float32 arrays stay float32; ints and bools keep
+    # their dtype (int64, bool), as in numpy and PyTorch, for labels, indices and masks.
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(
+            f"Tensor got {_first_non_finite(array)}: the engine keeps every value finite, "
+            "so NaN and inf are rejected as data"
+        )
+    return array
+
+
+def _first_non_finite(array: np.ndarray) -> str:
+    index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+    return f"{array[index]} at index {index}" if index else str(array[()])
+
+
+def _shorten(data, limit: int = 60) -> str:
+    text = repr(data)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _forward_error(op: str, inputs: tuple[Tensor, ...], out: np.ndarray, params: tuple = ()) -> ArithmeticError:
+    """The error for an op whose result is not finite: at which element, which input values, and why."""
+    index = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
+    if op not in OPS or out.ndim < max(x.ndim for x in inputs):  # a reduction or a matmul
+        shapes = " and ".join(str(x.shape) for x in inputs)
+        return OverflowError(f"{op} of shape {shapes}: the result overflows {out.dtype}")
+    values = [np.broadcast_to(x.data, out.shape)[index].item() for x in inputs] + list(params)
+    if np.isnan(out[index]):
+        cause = ValueError()
+    elif op == "div" and values[1] == 0:
+        cause = ZeroDivisionError()
+    else:
+        cause = None
+    return forward_error(OPS[op], values, cause, at=f" at index {index}" if index else "")
 
 
 def _sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -71,6 +112,30 @@ def _sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
         return grad.sum(axis=tuple(range(leading)))
     stretched = tuple(i + leading for i, n in enumerate(shape) if n == 1 and grad.shape[i + leading] != 1)
     return grad.sum(axis=tuple(range(leading)) + stretched, keepdims=True).reshape(shape)
+
+
+def _permutation(axes, ndim: int) -> tuple[int, ...]:
+    """``axes`` for transpose with negative ones counted from the end, checked to be a permutation."""
+    order = tuple(int(a) + ndim if -ndim <= a < 0 else int(a) for a in axes)
+    if sorted(order) != list(range(ndim)):
+        raise ValueError(f"transpose expects a permutation of the axes 0..{ndim - 1} (or -{ndim}..-1), got {axes}")
+    return order
+
+
+def _index_part(part):
+    """One part of an index: a Tensor becomes its array, which must hold ints or bools (a mask)."""
+    array = part.data if isinstance(part, Tensor) else part
+    if isinstance(array, (np.ndarray, list)):
+        array = np.asarray(array)
+        if array.dtype.kind not in "biu" and not (array.size == 0 and array.dtype.kind == "f"):
+            raise IndexError(
+                f"index arrays must hold ints or bools (a mask), got dtype {array.dtype}: "
+                "a float index such as 1.7 is refused rather than truncated"
+            )
+        return array
+    if isinstance(array, float):
+        raise IndexError(f"indices must be ints, slices or int/bool arrays, got the float {array!r}")
+    return array
 
 
 def _axes(axis, ndim: int) -> tuple[int, ...]:
@@ -97,27 +162,47 @@ class Tensor:
     dtype('float32')
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_vjp", "_inputs")
+    __slots__ = ("data", "grad", "requires_grad", "_op", "_vjp", "_inputs")
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__, not numpy's broadcasting
+    __hash__ = object.__hash__  # by identity, as before: == compares elements, so the graph's sets need this
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"Tensor expects requires_grad as True or False, got {requires_grad!r}")
         self.data = _as_array(data, dtype)
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor with requires_grad=True needs float data, got dtype {self.data.dtype}: "
+                "only real numbers have gradients; write the numbers as floats or pass dtype=\"float64\""
+            )
         self.grad = None
         self.requires_grad = bool(requires_grad)
+        self._op = "input"
         self._vjp = None
         self._inputs = ()
 
     @staticmethod
-    def _node(data: np.ndarray, vjp, inputs: tuple[Tensor, ...]) -> Tensor:
-        """The result of an op: records ``vjp`` and ``inputs`` only if a gradient can flow."""
+    def _node(data: np.ndarray, op: str, vjp, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
+        """The result of ``op``: checked finite; records ``vjp`` and ``inputs`` only if a gradient can flow.
+
+        ``params`` are the op's constant arguments (pow's exponent), quoted in errors.
+        """
+        if data.dtype.kind == "f" and not np.isfinite(data).all():
+            raise _forward_error(op, inputs, data, params)
         node = Tensor.__new__(Tensor)
         node.data = data
         node.grad = None
         # Every op has one or two inputs, so the first and the last are all of them.
-        node.requires_grad = _grad_enabled and (inputs[0].requires_grad or inputs[-1].requires_grad)
+        node.requires_grad = (inputs[0].requires_grad or inputs[-1].requires_grad) and _grad_enabled.get()
+        node._op = op
         node._vjp = vjp if node.requires_grad else None
         node._inputs = inputs if node.requires_grad else ()
         return node
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this tensor, or ``"input"`` for one made by ``Tensor(...)``."""
+        return self._op
 
     # --- array facts ----------------------------------------------------------
 
@@ -138,7 +223,53 @@ class Tensor:
         return self.data.size
 
     def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor: it has no first axis (use .item() for its value)")
         return len(self.data)
+
+    def __iter__(self):
+        """The sub-tensors along the first axis, each in the graph, as ``for row in x`` in PyTorch."""
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous: "
+                "use .any() or .all() on a comparison, e.g. (x > 0).all()"
+            )
+        return bool(self.data)
+
+    def any(self) -> bool:
+        """True if any element is non-zero."""
+        return bool(self.data.any())
+
+    def all(self) -> bool:
+        """True if every element is non-zero."""
+        return bool(self.data.all())
+
+    # Comparisons compare elements, as in numpy and PyTorch, and give a bool tensor
+    # outside the graph: a step function has no useful gradient.
+    def _compare(self, other, compare) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._leaf(np.asarray(compare(self.data, other)))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
@@ -151,8 +282,21 @@ class Tensor:
         return self.data
 
     def detach(self) -> Tensor:
-        """The same data (shared, not copied) as a new leaf that no gradient flows through."""
-        return Tensor(self.data)
+        """The same data (shared, not copied, as in PyTorch) as a new leaf that no gradient flows through.
+
+        >>> x = Tensor([1.0, 2.0], requires_grad=True)
+        >>> x.detach().data is x.data
+        True
+        """
+        return Tensor._leaf(self.data)
+
+    @staticmethod
+    def _leaf(data: np.ndarray) -> Tensor:
+        """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
+        leaf = Tensor.__new__(Tensor)
+        leaf.data, leaf.grad, leaf.requires_grad = data, None, False
+        leaf._op, leaf._vjp, leaf._inputs = "input", None, ()
+        return leaf
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
@@ -168,14 +312,14 @@ class Tensor:
     def _lift(self, other) -> Tensor:
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, numbers.Number) and not isinstance(other, bool):
-            # Plain numbers take this tensor's dtype, so float32 stays float32.
+        if isinstance(other, numbers.Number) and not isinstance(other, bool) and self.data.dtype.kind == "f":
+            # Plain numbers take a float tensor's dtype, so float32 stays float32.
             return Tensor(np.asarray(other, dtype=self.data.dtype))
         return Tensor(other)
 
     def _elementwise(self, name: str, *inputs: Tensor) -> Tensor:
         op = OPS[name]
-        return Tensor._node(op.forward(np, *[x.data for x in inputs]), op.vjp, inputs)
+        return Tensor._node(op.forward(np, *[x.data for x in inputs]), name, op.vjp, inputs)
 
     def __add__(self, other):
         return self._elementwise("add", self, self._lift(other))
@@ -214,8 +358,10 @@ class Tensor:
         n = float(exponent)
         return Tensor._node(
             pow_.forward(np, self.data, n),
+            "pow",
             lambda g, out, a: pow_.vjp(g, out, a, n)[:1],  # the exponent is a constant
             (self,),
+            params=(n,),
         )
 
     def exp(self) -> Tensor:
@@ -261,7 +407,7 @@ class Tensor:
                 g = np.expand_dims(g, _axes(axis, len(shape)))
             return (np.broadcast_to(g, shape),)
 
-        return Tensor._node(self.data.sum(axis=axis, keepdims=keepdims), vjp, (self,))
+        return Tensor._node(self.data.sum(axis=axis, keepdims=keepdims), "sum", vjp, (self,))
 
     def mean(self, axis=None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (an int, a tuple of ints, or None for all).
@@ -299,7 +445,7 @@ class Tensor:
             out = out.reshape((1,) * self.ndim if keepdims else ())
         elif not keepdims:
             out = np.squeeze(out, axis=along)
-        return Tensor._node(out, vjp, (self,))
+        return Tensor._node(out, "max", vjp, (self,))
 
     # --- shape ops --------------------------------------------------------------
 
@@ -308,15 +454,17 @@ class Tensor:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         before = self.shape
-        return Tensor._node(self.data.reshape(shape), lambda g, out, a: (g.reshape(before),), (self,))
+        return Tensor._node(self.data.reshape(shape), "reshape", lambda g, out, a: (g.reshape(before),), (self,))
 
     def transpose(self, *axes) -> Tensor:
         """Axes permuted (reversed when none are given), as ``ndarray.transpose``."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        order = axes or tuple(reversed(range(self.ndim)))
-        inverse = tuple(np.argsort(order))
-        return Tensor._node(self.data.transpose(order), lambda g, out, a: (g.transpose(inverse),), (self,))
+        order = _permutation(axes, self.ndim) if axes else tuple(reversed(range(self.ndim)))
+        inverse = tuple(int(i) for i in np.argsort(order))
+        return Tensor._node(
+            self.data.transpose(order), "transpose", lambda g, out, a: (g.transpose(inverse),), (self,)
+        )
 
     @property
     def T(self) -> Tensor:
@@ -331,17 +479,14 @@ class Tensor:
         >>> x.grad.tolist()
         [[0.0, 1.0], [2.0, 0.0]]
         """
-        if isinstance(index, Tensor):
-            index = index.data.astype(np.intp)
-        elif isinstance(index, tuple):
-            index = tuple(i.data.astype(np.intp) if isinstance(i, Tensor) else i for i in index)
+        index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else _index_part(index)
 
         def vjp(g, out, a):
             grad = np.zeros_like(a)
             np.add.at(grad, index, g)  # add.at, so that a repeated index collects every gradient
             return (grad,)
 
-        return Tensor._node(self.data[index], vjp, (self,))
+        return Tensor._node(self.data[index], "getitem", vjp, (self,))
 
     # --- softmax family -----------------------------------------------------------
 
@@ -357,7 +502,7 @@ class Tensor:
         def vjp(g, out, a):
             return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
 
-        return Tensor._node(out, vjp, (self,))
+        return Tensor._node(out, "log_softmax", vjp, (self,))
 
     def softmax(self, axis: int = -1) -> Tensor:
         """Probabilities along ``axis`` that sum to 1, computed without overflow.
@@ -370,7 +515,7 @@ class Tensor:
         def vjp(g, out, a):
             return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
 
-        return Tensor._node(out, vjp, (self,))
+        return Tensor._node(out, "softmax", vjp, (self,))
 
     # --- backpropagation ----------------------------------------------------------
 
@@ -455,7 +600,7 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             return (g @ b_data.T if a.requires_grad else None, a_data.T @ g if b.requires_grad else None)
     else:
         vjp = _matmul_vjp
-    return Tensor._node(np.matmul(a.data, b.data), vjp, (a, b))
+    return Tensor._node(np.matmul(a.data, b.data), "matmul", vjp, (a, b))
 
 
 def _matmul_vjp(g, out, a, b):    # Treat 1-D operands as a row (a) or a column (b), as numpy does, and put back
@@ -543,7 +688,7 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
         grad[rows, labels] -= scale
         return (grad,)
 
-    return Tensor._node(np.array(loss, dtype=logits.dtype), vjp, (logits,))
+    return Tensor._node(np.array(loss, dtype=logits.dtype), "cross_entropy", vjp, (logits,))
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:

@@ -254,7 +254,8 @@ def test_cross_entropy_rejects_bad_labels(labels, error, message):
 # --- the Tensor itself ------------------------------------------------------------------
 
 def test_float64_by_default_and_float32_on_request():
-    assert Tensor([1, 2]).dtype == np.float64
+    assert Tensor([1.0, 2]).dtype == np.float64
+    assert Tensor([1, 2], dtype="float64").dtype == np.float64
     assert Tensor(np.ones(2, np.float32)).dtype == np.float32
     x = Tensor([1.0, 2.0], dtype=np.float32, requires_grad=True)
     y = (x * 2.5 + 1).relu().sum()
@@ -266,6 +267,13 @@ def test_float64_by_default_and_float32_on_request():
 def test_non_numeric_data_is_rejected_with_its_dtype(bad):
     with pytest.raises(TypeError, match=r"Tensor expects numbers \(bool, int or float\), got dtype"):
         Tensor(bad)
+
+
+def test_ints_and_bools_keep_their_dtype_as_in_pytorch_and_take_no_gradient():
+    assert Tensor([1, 2]).dtype == np.int64 and Tensor([True, False]).dtype == np.bool_
+    assert (Tensor([1, 2]) * 0.5).tolist() == [0.5, 1.0]  # the float is not cast to int
+    with pytest.raises(TypeError, match=r"requires_grad=True needs float data, got dtype int64"):
+        Tensor([1, 2], requires_grad=True)
 
 
 def test_an_int_dtype_is_rejected():
