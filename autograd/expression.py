@@ -48,7 +48,7 @@ from .examples import EXAMPLE_POINT
 from .graph import to_dot
 from .ops import OPS
 from .trace import trace
-from .value import Value
+from .value import Value, topological_order
 
 VARIABLES = ("w1", "w2", "x1", "x2")
 """The names an expression may use, in the order the demo shows them."""
@@ -79,8 +79,15 @@ MAX_OPERATIONS = 60
 
 Names make the graph's size independent of the text's length, and drawing the graph
 is the slow part of an edit in the browser: its layout time grows steeply with the
-number of nodes, to seconds for a hundred nodes that share inputs.
+number of nodes, to seconds for a hundred nodes that share inputs. The count is of
+the operations in the graph that is drawn, so a step that only renames another
+(``b = a``, which copies ``a`` as ``a + 0`` so that both names show) counts too.
+Each operation is drawn as at most four nodes: its op, its value, its gradient and
+one constant, so the graph has at most 4 × 60 nodes besides the four inputs.
 """
+
+QUOTE_LENGTH = 40
+"""Messages quote at most this many characters of what the reader typed, then its length."""
 
 _BINARY = {
     ast.Add: operator.add,
@@ -140,6 +147,22 @@ class Step(NamedTuple):
     expression: ast.expr
 
 
+def _quote(text: str) -> str:
+    """``text`` in quotes for a message: whole if short, else its start, "…" and its length.
+
+    >>> _quote("abc"), _quote("9" * 1000)
+    ("'abc'", "'9999999999999999999999999999999999999999'… (1000 characters)")
+    """
+    if len(text) <= QUOTE_LENGTH:
+        return repr(text)
+    return f"{text[:QUOTE_LENGTH]!r}… ({len(text)} characters)"
+
+
+def _clip(name: str) -> str:
+    """A name for a message, cut as :func:`_quote` cuts text, without the quotes."""
+    return name if len(name) <= QUOTE_LENGTH else f"{name[:QUOTE_LENGTH]}… ({len(name)} characters)"
+
+
 def _what_is_allowed() -> str:
     return (
         f"use {', '.join(VARIABLES)}, numbers, + - * / ** "
@@ -178,10 +201,7 @@ def parse(text: str) -> list[Step]:
         raise ExpressionError(f"the expression is empty: {_what_is_allowed()}")
     operations = sum(isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)) for node in ast.walk(tree))
     if operations > MAX_OPERATIONS:
-        raise ExpressionError(
-            f"the expression has {operations} operations; at most {MAX_OPERATIONS} are accepted "
-            "(each is a node of the graph, and a bigger graph takes long to draw)"
-        )
+        raise _too_many_operations(operations)
     assigned = _assignments(tree.body)
     steps: list[Step] = []
     for index, statement in enumerate(tree.body):
@@ -197,6 +217,14 @@ def parse(text: str) -> list[Step]:
             f"({RESULT} = ...), or give line {assigned[RESULT]} another name"
         )
     return steps
+
+
+def _too_many_operations(operations: int) -> ExpressionError:
+    return ExpressionError(
+        f"the expression has {operations} operations; at most {MAX_OPERATIONS} are accepted "
+        "(each is a node of the graph, and a bigger graph takes long to draw; "
+        "a step that renames another, as in b = a, copies it and counts as one)"
+    )
 
 
 def _assignments(statements: list[ast.stmt]) -> dict[str, int]:
@@ -240,14 +268,14 @@ def _check_new_name(name: str, defined: set[str], assigned: dict[str, int]) -> N
     if name in FUNCTIONS:
         raise ExpressionError(f"{name} is an op: give this step another name")
     if name.startswith("_"):
-        raise ExpressionError(f"the name {name} starts with _: such names are reserved; drop the _")
+        raise ExpressionError(f"the name {_clip(name)} starts with _: such names are reserved; drop the _")
     if _AUTOMATIC_NAME.fullmatch(name):
         raise ExpressionError(
-            f"{name} is how the trace names unnamed steps (t1, t2, ...): give this step another name"
+            f"{_clip(name)} is how the trace names unnamed steps (t1, t2, ...): give this step another name"
         )
     if name in defined:
         raise ExpressionError(
-            f"{name} is assigned twice (first on line {assigned[name]}): give each step its own name"
+            f"{_clip(name)} is assigned twice (first on line {assigned[name]}): give each step its own name"
         )
 
 
@@ -256,7 +284,7 @@ def _check(node: ast.AST, defined: set[str], assigned: dict[str, int]) -> None:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _not_allowed(f"the constant {value!r}")
+            raise _not_allowed(f"the constant {_quote(value) if isinstance(value, str) else _clip(repr(value))}")
     elif isinstance(node, ast.Name):
         if node.id in VARIABLES or node.id in defined:
             return
@@ -264,10 +292,10 @@ def _check(node: ast.AST, defined: set[str], assigned: dict[str, int]) -> None:
             raise ExpressionError(f"{node.id} is an op: call it, as in {node.id}(w1) or w1.{node.id}()")
         if node.id in assigned:
             raise ExpressionError(
-                f"{node.id} is used before it is assigned (on line {assigned[node.id]}): "
+                f"{_clip(node.id)} is used before it is assigned (on line {assigned[node.id]}): "
                 "assign a name on a line above the ones that use it"
             )
-        raise _not_allowed(f"the name {node.id!r}")
+        raise _not_allowed(f"the name {_quote(node.id)}")
     elif isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             raise _not_allowed(f"the operator {_OPERATOR_SYMBOLS.get(type(node.op), '?')}")
@@ -280,7 +308,7 @@ def _check(node: ast.AST, defined: set[str], assigned: dict[str, int]) -> None:
     elif isinstance(node, ast.Call):
         _check_call(node, defined, assigned)
     elif isinstance(node, ast.Attribute):
-        raise _not_allowed(f"the attribute .{node.attr}")
+        raise _not_allowed(f"the attribute .{_clip(node.attr)}")
     else:
         raise _not_allowed(_CONSTRUCT_NAMES.get(type(node), type(node).__name__))
 
@@ -289,13 +317,14 @@ def _check_call(node: ast.Call, defined: set[str], assigned: dict[str, int]) -> 
     func = node.func
     if isinstance(func, ast.Name):  # exp(a)
         if func.id not in FUNCTIONS:
-            raise _not_allowed(f"{func.id}" if func.id.startswith("__") else f"the function {func.id}()")
+            name = _clip(func.id)
+            raise _not_allowed(name if func.id.startswith("__") else f"the function {name}()")
         if node.keywords or len(node.args) != 1:
             raise ExpressionError(f"{func.id}() takes exactly one argument, as in {func.id}(w1)")
         _check(node.args[0], defined, assigned)
     elif isinstance(func, ast.Attribute):  # a.exp()
         if func.attr not in FUNCTIONS:
-            raise _not_allowed(f"the method .{func.attr}()")
+            raise _not_allowed(f"the method .{_clip(func.attr)}()")
         if node.keywords or node.args:
             raise ExpressionError(f".{func.attr}() takes no arguments, as in w1.{func.attr}()")
         _check(func.value, defined, assigned)
@@ -380,7 +409,12 @@ def _build(text: str, point: Mapping[str, float]) -> tuple[Value, dict[str, Valu
         raise ExpressionError(
             f"the expression uses none of {', '.join(VARIABLES)}, so there is nothing to differentiate"
         )
-    return (_named(value, RESULT) if steps[-1].name is None else value), leaves
+    root = _named(value, RESULT) if steps[-1].name is None else value
+    # parse() bounded the operations written; count the ones drawn, copies made by renaming included.
+    operations = sum(1 for node in topological_order(root) if node.inputs)
+    if operations > MAX_OPERATIONS:
+        raise _too_many_operations(operations)
+    return root, leaves
 
 
 def read_point(raw: Mapping[str, object]) -> dict[str, float]:
@@ -400,7 +434,7 @@ def _read_number(name: str, raw) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise InputError(name, f"{name}: {raw.strip()!r} is not a number") from None
+            raise InputError(name, f"{name}: {_quote(raw.strip())} is not a number") from None
     elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
         number = float(raw)
     else:
@@ -409,7 +443,7 @@ def _read_number(name: str, raw) -> float:
         raise InputError(name, f"{name}: NaN is not a number the engine accepts")
     if math.isinf(number):
         raise InputError(
-            name, f"{name}: {raw!s} does not fit in a float (the largest is about 1.8e308)"
+            name, f"{name}: {_clip(str(raw).strip())} does not fit in a float (the largest is about 1.8e308)"
         )
     return number
 

@@ -344,10 +344,12 @@ def test_malformed_programs_say_what_to_change(text, message):
 
 
 def test_a_program_of_several_steps_fits_both_limits():
-    steps = [f"step{k} = step{k - 1} * 1.01 + x1" for k in range(1, MAX_OPERATIONS // 2 + 1)]
-    text = "\n".join(["step0 = w1", *steps])
+    steps = [f"step{k} = step{k - 1} * 1.01 + x1" for k in range(2, MAX_OPERATIONS // 2 + 1)]
+    text = "\n".join(["step1 = w1 * 1.01 + x1", *steps])
     assert 600 < len(text) <= MAX_LENGTH
-    assert demo_result(POINT, text)["name"] == f"step{MAX_OPERATIONS // 2}"
+    result = demo_result(POINT, text)
+    assert result["name"] == f"step{MAX_OPERATIONS // 2}"
+    assert len(result["trace"]) == 2 + MAX_OPERATIONS  # w₁, x₁ and one node per operation
 
 
 def test_the_number_of_operations_is_bounded_however_short_the_names():
@@ -358,3 +360,73 @@ def test_the_number_of_operations_is_bounded_however_short_the_names():
         evaluate(fan_out + " + a", POINT)
     with pytest.raises(ExpressionError, match="operations"):
         evaluate("-" * 500 + "w1", POINT)  # refused before any deep recursion
+
+
+def operations_drawn(dot: str) -> int:
+    """The op circles that the graph declares (see autograd.graph.to_dot)."""
+    return sum(1 for line in dot.splitlines() if line.startswith('  "op-') and " -> " not in line)
+
+
+@pytest.mark.parametrize("copies", [MAX_OPERATIONS, 100])
+def test_renaming_steps_count_as_operations(copies):
+    """b = a copies a (as a + 0, so both names show): a node of the graph like any other operation.
+
+    Without counting them, a chain of renames drew far more than MAX_OPERATIONS operations.
+    """
+    renames = "a0 = w1\n" + "".join(f"a{k} = a{k - 1}\n" for k in range(1, copies)) + f"a{copies - 1} * x1"
+    assert len(renames) <= MAX_LENGTH
+    with pytest.raises(ExpressionError, match=f"has {copies + 1} operations; at most {MAX_OPERATIONS}.*b = a"):
+        evaluate(renames, POINT)
+
+
+def test_the_operations_drawn_never_exceed_the_limit():
+    exactly = "a0 = w1\n" + "".join(f"a{k} = a{k - 1}\n" for k in range(1, MAX_OPERATIONS - 1)) + "a58 * x1"
+    result = demo_result(POINT, exactly)
+    assert operations_drawn(result["dot"]) == MAX_OPERATIONS
+    assert len(result["trace"]) == 2 + MAX_OPERATIONS
+    # A final expression that is only a name is a copy too (named f).
+    with pytest.raises(ExpressionError, match=f"has {MAX_OPERATIONS + 1} operations"):
+        evaluate(exactly.replace("a58 * x1", "b = a58 * x1\nb"), POINT)
+
+
+def test_operations_that_draw_nothing_are_not_counted_against_the_graph():
+    # Numbers alone are folded into one constant, and +a is a itself: neither adds a node.
+    folded = " + ".join(["w1"] * 30) + " + " + " * ".join(["2"] * 20)
+    result = demo_result(POINT, folded)
+    assert operations_drawn(result["dot"]) == 30
+
+
+@pytest.mark.parametrize(
+    "field, typed",
+    [("w1", "1" * 10**6 + "x"), ("x2", "9" * 10**6), ("w2", "€" * 5000)],
+)
+def test_a_long_input_is_quoted_shortened_with_its_length(field, typed):
+    with pytest.raises(InputError) as error:
+        read_point({**POINT, field: typed})
+    message = str(error.value)
+    assert len(message) < 200 and message.startswith(f"{field}: ")
+    assert f"… ({len(typed)} characters)" in message
+    assert typed[:40] in message
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("w1 * '" + "a" * 900 + "'", "the constant '" + "a" * 40 + "'… (900 characters)"),
+        ("w1 * " + "y" * 900, "the name '" + "y" * 40 + "'… (900 characters)"),
+        ("w1." + "q" * 900 + "()", "the method ." + "q" * 40 + "… (900 characters)()"),
+        ("w1." + "q" * 900, "the attribute ." + "q" * 40 + "… (900 characters)"),
+        ("g" * 900 + "(w1)", "the function " + "g" * 40 + "… (900 characters)()"),
+        ("_" + "z" * 900 + " = w1\nw1", "the name _" + "z" * 39 + "… (901 characters) starts with _"),
+        ("t" + "1" * 900 + " = w1\nw1", "t" + "1" * 39 + "… (901 characters) is how the trace"),
+        ("a = " + "b" * 450 + "\n" + "b" * 450 + " = w1\na", "… (450 characters) is used before it is assigned"),
+        ("r" * 400 + " = w1\n" + "r" * 400 + " = w2\nw1", "… (400 characters) is assigned twice"),
+    ],
+)
+def test_long_names_and_constants_are_quoted_shortened(text, shown):
+    assert len(text) <= MAX_LENGTH
+    with pytest.raises(ExpressionError) as error:
+        evaluate(text, POINT)
+    message = str(error.value)
+    assert shown in message
+    assert len(message) < 300
