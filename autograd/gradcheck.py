@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .nn import short_repr, check_number
+from .nn import _short_repr, _check_number
 from .value import Value, as_float
 
 
@@ -34,7 +34,7 @@ def _inputs(inputs, where: str) -> list[float]:
     if isinstance(inputs, (str, bytes, Value)) or not hasattr(inputs, "__len__"):
         raise TypeError(
             f"{where} expects inputs as a list of numbers, one per argument of f, "
-            f"got {type(inputs).__name__} {short_repr(inputs)}"
+            f"got {type(inputs).__name__} {_short_repr(inputs)}"
         )
     if len(inputs) == 0:
         raise ValueError(f"{where} expects inputs with at least one number (one per argument of f), got none")
@@ -47,14 +47,14 @@ def _call(f: Callable[..., Value], values: list[Value], where: str) -> Value:
     if not isinstance(out, Value):
         raise TypeError(
             f"{where} expects f to return a Value (a function of the Values it is given), "
-            f"got {type(out).__name__} {short_repr(out)}"
+            f"got {type(out).__name__} {_short_repr(out)}"
         )
     return out
 
 
 def _check_f(f, where: str) -> None:
     if not callable(f):
-        raise TypeError(f"{where} expects f as a function of Values returning a Value, got {type(f).__name__} {short_repr(f)}")
+        raise TypeError(f"{where} expects f as a function of Values returning a Value, got {type(f).__name__} {_short_repr(f)}")
 
 
 def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float = 1e-6) -> list[float]:
@@ -67,7 +67,7 @@ def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float
     """
     _check_f(f, "numeric_gradient")
     point = _inputs(point, "numeric_gradient")
-    return _numeric_gradient(f, point, check_number(eps, "eps", "numeric_gradient", positive=True), "numeric_gradient")
+    return _numeric_gradient(f, point, _check_number(eps, "eps", "numeric_gradient", positive=True), "numeric_gradient")
 
 
 def _numeric_gradient(f: Callable[..., Value], point: list[float], eps: float, where: str) -> list[float]:
@@ -105,9 +105,9 @@ def gradcheck(
     """
     _check_f(f, "gradcheck")
     point = _inputs(inputs, "gradcheck")
-    eps = check_number(eps, "eps", "gradcheck", positive=True)
-    atol = check_number(atol, "atol", "gradcheck", positive=False)
-    rtol = check_number(rtol, "rtol", "gradcheck", positive=False)
+    eps = _check_number(eps, "eps", "gradcheck", positive=True)
+    atol = _check_number(atol, "atol", "gradcheck", positive=False)
+    rtol = _check_number(rtol, "rtol", "gradcheck", positive=False)
     values = [Value(v) for v in point]
     _call(f, values, "gradcheck").backward()
     analytic = [v.grad for v in values]

@@ -24,14 +24,14 @@ CROSS_ENTROPY_EPS = 1e-6
 """Added to the true class's probability before the log in the training loss."""
 
 
-def check_count(value, name: str, where: str, least: int = 1) -> int:
+def _check_count(value, name: str, where: str, least: int = 1) -> int:
     """``value`` as an int ≥ ``least``, or an error naming ``name`` in ``where``.
 
     numpy ints count as ints; bools and floats (even 3.0) are refused.
 
-    >>> check_count(3, "epochs", "train")
+    >>> _check_count(3, "epochs", "train")
     3
-    >>> check_count(2.5, "epochs", "train")
+    >>> _check_count(2.5, "epochs", "train")
     Traceback (most recent call last):
     ...
     TypeError: train expects epochs as an int ≥ 1, got float 2.5
@@ -43,10 +43,10 @@ def check_count(value, name: str, where: str, least: int = 1) -> int:
     return int(value)
 
 
-def check_number(value, name: str, where: str, *, positive: bool) -> float:
+def _check_number(value, name: str, where: str, *, positive: bool) -> float:
     """``value`` as a finite float that is > 0 (``positive``) or ≥ 0, or an error naming ``name``.
 
-    >>> check_number(float("nan"), "eps", "cross_entropy_loss", positive=False)
+    >>> _check_number(float("nan"), "eps", "cross_entropy_loss", positive=False)
     Traceback (most recent call last):
     ...
     ValueError: cross_entropy_loss expects eps as a finite number ≥ 0, got nan
@@ -60,7 +60,7 @@ def check_number(value, name: str, where: str, *, positive: bool) -> float:
     return number
 
 
-def check_seed(seed, where: str) -> int | None:
+def _check_seed(seed, where: str) -> int | None:
     """A seed for ``random.Random``: None or an int (numpy ints too), or an error naming ``seed``."""
     if seed is None:
         return None
@@ -118,8 +118,8 @@ class LinearLayer(Module):
     """
 
     def __init__(self, nin: int, nout: int, seed: int | None = None):
-        nin, nout = check_count(nin, "nin", "LinearLayer"), check_count(nout, "nout", "LinearLayer")
-        rng = random.Random(check_seed(seed, "LinearLayer"))
+        nin, nout = _check_count(nin, "nin", "LinearLayer"), _check_count(nout, "nout", "LinearLayer")
+        rng = random.Random(_check_seed(seed, "LinearLayer"))
         self.nin, self.nout = nin, nout
         self.w = [[Value(rng.uniform(-1, 1)) for _ in range(nout)] for _ in range(nin)]
         self.b = [Value(0.0) for _ in range(nout)]
@@ -128,14 +128,14 @@ class LinearLayer(Module):
         if isinstance(rows, (str, bytes, Value)) or not hasattr(rows, "__len__"):
             raise TypeError(
                 f"{self!r} expects a batch: a list of rows of {self.nin} features, "
-                f"got {type(rows).__name__} {short_repr(rows)}"
+                f"got {type(rows).__name__} {_short_repr(rows)}"
             )
         out = []
         for i, row in enumerate(rows):
             if isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__"):
                 raise TypeError(
                     f"{self!r} expects a batch: a list of rows of {self.nin} features, got "
-                    f"{type(row).__name__} {short_repr(row)} at index {i} (write one example as [[...]])"
+                    f"{type(row).__name__} {_short_repr(row)} at index {i} (write one example as [[...]])"
                 )
             if len(row) != self.nin:
                 raise ValueError(
@@ -157,7 +157,7 @@ class LinearLayer(Module):
         return f"LinearLayer({self.nin}, {self.nout})"
 
 
-def short_repr(x) -> str:
+def _short_repr(x) -> str:
     """``repr(x)``, cut to about 40 characters for messages."""
     text = repr(x)
     return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
@@ -168,7 +168,7 @@ def _check_logits(logits, where: str, same_width: bool = True) -> list[list]:
     if isinstance(logits, (str, bytes, Value)) or not hasattr(logits, "__len__"):
         raise TypeError(
             f"{where} expects logits as a list of rows, one list of Values per example, "
-            f"got {type(logits).__name__} {short_repr(logits)}"
+            f"got {type(logits).__name__} {_short_repr(logits)}"
         )
     if len(logits) == 0:
         raise ValueError(f"{where} expects logits with at least one row, got none")
@@ -177,7 +177,7 @@ def _check_logits(logits, where: str, same_width: bool = True) -> list[list]:
         if isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__"):
             raise TypeError(
                 f"{where} expects logits as a list of rows, one list of Values per example, "
-                f"got {type(row).__name__} {short_repr(row)} at row {i} (write one example as [[...]])"
+                f"got {type(row).__name__} {_short_repr(row)} at row {i} (write one example as [[...]])"
             )
         if len(row) == 0:
             raise ValueError(f"{where} expects rows of at least one logit, row {i} is empty")
@@ -221,7 +221,7 @@ def _check_labels(logits: list[list], labels, where: str) -> list[int]:
     """
     if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
         raise TypeError(
-            f"{where} expects labels as a list of int class indices, got {type(labels).__name__} {short_repr(labels)}"
+            f"{where} expects labels as a list of int class indices, got {type(labels).__name__} {_short_repr(labels)}"
         )
     if len(logits) != len(labels):
         raise ValueError(f"{where} got {len(logits)} rows of logits but {len(labels)} labels")
@@ -248,7 +248,7 @@ def cross_entropy_loss(logits, labels: Sequence[int], eps: float = CROSS_ENTROPY
     """
     logits = _check_logits(logits, "cross_entropy_loss")
     labels = _check_labels(logits, labels, "cross_entropy_loss")
-    eps = check_number(eps, "eps", "cross_entropy_loss", positive=False)
+    eps = _check_number(eps, "eps", "cross_entropy_loss", positive=False)
     probabilities = _softmax(logits)
     losses = [-(probabilities[i][label] + eps).log() for i, label in enumerate(labels)]
     return sum_values(losses) * (1.0 / len(labels))
@@ -313,17 +313,17 @@ def train(
     if not isinstance(model, Module):
         raise TypeError(
             "train expects model as an autograd Module (LinearLayer, Linear, MLP or a subclass of Module), "
-            f"got {type(model).__name__} {short_repr(model)}"
+            f"got {type(model).__name__} {_short_repr(model)}"
         )
-    epochs = check_count(epochs, "epochs", "train")
+    epochs = _check_count(epochs, "epochs", "train")
     if callback is not None and not callable(callback):
-        raise TypeError(f"train expects callback as a function (epoch, loss, accuracy) or None, got {type(callback).__name__} {short_repr(callback)}")
+        raise TypeError(f"train expects callback as a function (epoch, loss, accuracy) or None, got {type(callback).__name__} {_short_repr(callback)}")
     if optimizer is None:
-        optimizer = SGD(model.parameters(), check_number(lr, "lr", "train", positive=True))
+        optimizer = SGD(model.parameters(), _check_number(lr, "lr", "train", positive=True))
     elif not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))):
         raise TypeError(
             "train expects optimizer as an optimizer of autograd.optim (SGD, Adam) or None, "
-            f"got {type(optimizer).__name__} {short_repr(optimizer)}"
+            f"got {type(optimizer).__name__} {_short_repr(optimizer)}"
         )
     examples, labels = _length(x), _length(y)
     if examples == 0:

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module, check_count, short_repr
+from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module, _check_count, _short_repr
 from .tensor import Tensor, as_labels, cross_entropy
 
 
@@ -80,7 +80,7 @@ class Linear(TensorModule):
     """
 
     def __init__(self, nin: int, nout: int, seed=None, dtype=np.float64):
-        nin, nout = check_count(nin, "nin", "Linear"), check_count(nout, "nout", "Linear")
+        nin, nout = _check_count(nin, "nin", "Linear"), _check_count(nout, "nout", "Linear")
         rng = _rng(seed, "Linear")  # seed may also be a Generator, shared by an MLP's layers
         bound = 1.0 / np.sqrt(nin)
         self.dtype = dtype = _float_dtype(dtype, "Linear")
@@ -96,7 +96,7 @@ class Linear(TensorModule):
         True
         """
         if not isinstance(layer, LinearLayer):
-            raise TypeError(f"Linear.from_layer expects layer as a LinearLayer, got {type(layer).__name__} {short_repr(layer)}")
+            raise TypeError(f"Linear.from_layer expects layer as a LinearLayer, got {type(layer).__name__} {_short_repr(layer)}")
         linear = cls(layer.nin, layer.nout, dtype=dtype)
         linear.w.data[...] = [[p.data for p in row] for row in layer.w]
         linear.b.data[...] = [p.data for p in layer.b]
@@ -144,7 +144,7 @@ class MLP(TensorModule):
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"MLP expects at least two sizes (inputs and outputs), got {sizes!r}")
-        sizes = [check_count(size, f"sizes[{i}]", "MLP") for i, size in enumerate(sizes)]
+        sizes = [_check_count(size, f"sizes[{i}]", "MLP") for i, size in enumerate(sizes)]
         if not isinstance(activation, str):
             raise TypeError(f"MLP expects activation as a str, one of {', '.join(ACTIVATIONS)}, got {activation!r}")
         if activation not in ACTIVATIONS:
