@@ -17,22 +17,45 @@ are left alone.
 
 from __future__ import annotations
 
+import math
+import numbers
+
+
+def _checked(owner: str, name: str, value, expected: str, holds) -> float:
+    """``value`` as a float, if it is a finite real number for which ``holds(value)``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or not holds(value):
+        raise ValueError(f"{owner} expects {name} {expected} (a finite number), got {value!r}")
+    return float(value)
+
 
 class Optimizer:
-    """The shared part: the parameter list and ``zero_grad``."""
+    """The shared part: the checked parameter list, ``lr`` and ``zero_grad``."""
 
     def __init__(self, params, lr: float):
+        owner = type(self).__name__
         self.params = list(params)
         if not self.params:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list")
-        if not lr > 0:
-            raise ValueError(f"{type(self).__name__} expects a learning rate lr > 0, got {lr!r}")
-        self.lr = lr
+            raise ValueError(f"{owner} got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not (hasattr(p, "data") and hasattr(p, "grad")):
+                raise TypeError(
+                    f"{owner} expects parameters that are Values or Tensors, got {type(p).__name__} {p!r} "
+                    f"at index {i}"
+                )
+            if getattr(p, "_inputs", ()):
+                raise ValueError(f"{owner} can only optimize leaves (inputs and parameters); parameter {i} is the result of an op")
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError(f"{owner} got the same parameter more than once")
+        self.lr = _checked(owner, "lr", lr, "> 0", lambda v: v > 0)
 
     def zero_grad(self) -> None:
-        """Reset every parameter's gradient (they accumulate otherwise)."""
+        """Set every parameter's gradient to None, as PyTorch does (gradients accumulate otherwise).
+
+        A parameter that the next backward pass does not reach keeps ``grad = None``,
+        and ``step()`` leaves it, and its momentum or moments, alone.
+        """
         for p in self.params:
-            p.zero_grad()
+            p.grad = None
 
     def step(self) -> None:
         raise NotImplementedError
@@ -57,13 +80,11 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr: float, momentum: float = 0.0):
         super().__init__(params, lr)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"SGD expects 0 ≤ momentum < 1, got {momentum!r}")
-        self.momentum = momentum
+        self.momentum = _checked("SGD", "momentum", momentum, "in [0, 1)", lambda v: 0 <= v < 1)
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Move every parameter against its gradient."""
+        """Move every parameter that has a gradient against it."""
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
@@ -76,6 +97,9 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015): steps scaled by running moments of the gradient.
 
+    Each parameter counts its own steps, as in PyTorch, so the bias correction of
+    a parameter that first gets a gradient late starts from its own first step.
+
     >>> from autograd.value import Value
     >>> w = Value(3.0)
     >>> opt = Adam([w], lr=0.1)
@@ -87,23 +111,23 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
         super().__init__(params, lr)
-        if not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"Adam expects betas in [0, 1), got {betas!r}")
-        self.betas, self.eps = betas, eps
-        self.steps = 0
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam expects betas as a pair (beta1, beta2), got {betas!r}")
+        self.betas = tuple(_checked("Adam", f"betas[{i}]", b, "in [0, 1)", lambda v: 0 <= v < 1) for i, b in enumerate(betas))
+        self.eps = _checked("Adam", "eps", eps, "≥ 0", lambda v: v >= 0)
+        self.steps = [0] * len(self.params)
         self.first_moment = [0.0] * len(self.params)
         self.second_moment = [0.0] * len(self.params)
 
     def step(self) -> None:
         """One Adam update of every parameter that has a gradient."""
         beta1, beta2 = self.betas
-        self.steps += 1
-        # Undo the pull of the zero-initialised moments towards 0 in early steps.
-        correction1, correction2 = 1 - beta1**self.steps, 1 - beta2**self.steps
         for i, p in enumerate(self.params):
             if p.grad is None:
                 continue
             g = p.grad
+            t = self.steps[i] = self.steps[i] + 1
             m = self.first_moment[i] = beta1 * self.first_moment[i] + (1 - beta1) * g
             v = self.second_moment[i] = beta2 * self.second_moment[i] + (1 - beta2) * g * g
-            p.data -= self.lr * (m / correction1) / ((v / correction2) ** 0.5 + self.eps)
+            # Undo the pull of the zero-initialised moments towards 0 in early steps.
+            p.data -= self.lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)) ** 0.5 + self.eps)

@@ -55,8 +55,8 @@ def _as_array(data, dtype) -> np.ndarray:
     """``data`` as a new array (never the caller's, as ``torch.tensor`` copies), checked."""
     try:
         array = np.array(data.data if isinstance(data, Tensor) else data, dtype=None)
-    except ValueError as error:  # rows of different lengths
-        raise ValueError(f"Tensor expects a rectangular array of numbers, got {_shorten(data)}: {error}") from None
+    except ValueError:  # rows of different lengths
+        raise ValueError(f"Tensor expects a rectangular array of numbers (rows of equal length), got {_shorten(data)}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"Tensor expects numbers (bool, int or float), got dtype {array.dtype} "
@@ -148,8 +148,12 @@ def _axes(axis, ndim: int) -> tuple[int, ...]:
 class Tensor:
     """An n-dimensional array of floats in a computation graph.
 
-    ``data`` is a numpy array (float64 unless a float32 array or ``dtype`` is
-    given). After ``result.backward()``, ``grad`` holds ∂result/∂self as an
+    ``data`` is a numpy array, copied from what you pass, as ``torch.tensor``
+    copies: float64 for Python floats, float32 for a float32 array or
+    ``dtype="float32"``; ints and bools keep their dtype (for labels, indices
+    and masks) and cannot require gradients. Data must be finite, and so must
+    every result: an op that would give NaN or inf raises an error that names
+    it and the input values. ``detach()`` shares the array instead. After ``result.backward()``, ``grad`` holds ∂result/∂self as an
     array of the same shape, for every tensor with ``requires_grad=True``;
     it is ``None`` before. Gradients of leaves accumulate across backward
     calls, as in PyTorch: call ``zero_grad()`` between steps.
@@ -417,6 +421,8 @@ class Tensor:
                 [3.5]])
         """
         count = int(np.prod([self.shape[a] for a in _axes(axis, self.ndim)]))
+        if count == 0:
+            raise ValueError(f"mean of an empty tensor (shape {self.shape}, axis={axis!r}) is undefined")
         return self.sum(axis=axis, keepdims=keepdims) * (1.0 / count)
 
     def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
@@ -430,6 +436,8 @@ class Tensor:
         """
         if axis is not None and not isinstance(axis, numbers.Integral):
             raise TypeError(f"max expects axis as an int or None, got {axis!r}")
+        if self.size == 0:
+            raise ValueError(f"max of an empty tensor (shape {self.shape}) is undefined")
         flat = self.data.reshape(-1) if axis is None else self.data
         along = 0 if axis is None else axis
         index = np.expand_dims(np.argmax(flat, axis=along), along)
@@ -557,9 +565,11 @@ class Tensor:
             if not inputs or node.grad is None:
                 continue
             grads = node._vjp(node.grad, node.data, *[x.data for x in inputs])
-            for x, g in zip(inputs, grads):
+            for i, (x, g) in enumerate(zip(inputs, grads)):
                 if x.requires_grad:
                     _accumulate(x, _sum_to_shape(g, x.data.shape))
+                    if not np.isfinite(x.grad).all():
+                        raise _gradient_error(node, i, g)
 
 
 def _accumulate(node: Tensor, grad: np.ndarray) -> None:
@@ -569,6 +579,24 @@ def _accumulate(node: Tensor, grad: np.ndarray) -> None:
         node.grad = np.array(grad, dtype=node.data.dtype)
     else:
         node.grad += grad
+
+
+def _gradient_error(node: Tensor, i: int, local: np.ndarray) -> ArithmeticError:
+    """The error for a backward step through ``node`` that left input ``i``'s gradient non-finite."""
+    shapes = " and ".join(str(x.shape) for x in node._inputs)
+    where = f"backward through {node.op} of shape {shapes}"
+    if np.isfinite(local).all():
+        return OverflowError(
+            f"{where}: adding its contribution to the gradient that input {i} already holds "
+            f"(from another path, or an earlier backward()) overflows {local.dtype}"
+        )
+    index = tuple(int(k) for k in np.argwhere(~np.isfinite(local))[0])
+    message = f"{where}: the gradient of input {i} is not finite at index {index}"
+    if node.op in OPS:  # elementwise: quote the inputs there, as the forward errors do
+        op = OPS[node.op]
+        values = [np.broadcast_to(x.data, local.shape)[index].item() for x in node._inputs]
+        message += " (" + ", ".join(f"{name} = {v!r}" for name, v in zip(op.inputs, values)) + ")"
+    return ArithmeticError(message)
 
 
 def _softmax(z: np.ndarray, axis: int) -> np.ndarray:
@@ -658,8 +686,15 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
     >>> logits.grad.tolist()
     [[0.5, -0.5], [-0.25, 0.25]]
     """
+    if not isinstance(logits, Tensor):
+        try:
+            logits = Tensor(logits)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"cross_entropy got logits that are not a tensor: {error}") from None
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (batch, classes), got shape {logits.shape}")
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 <= eps < 1:
+        raise ValueError(f"cross_entropy expects eps as a number with 0 ≤ eps < 1, got {eps!r}")
     labels = as_labels(labels, logits.shape[1])
     if len(labels) != logits.shape[0]:
         raise ValueError(f"cross_entropy got {logits.shape[0]} rows of logits but {len(labels)} labels")

@@ -339,3 +339,59 @@ def test_a_deep_graph_backpropagates_without_recursion():
 def test_pow_needs_a_number_exponent():
     with pytest.raises(TypeError, match="pow expects a number exponent, got Tensor"):
         Tensor([1.0]) ** Tensor([2.0])
+
+
+def test_no_grad_is_per_thread_and_nests():
+    import threading
+
+    x = Tensor([1.0], requires_grad=True)
+    inside, leave_first, results = threading.Event(), threading.Event(), {}
+
+    def other_thread():
+        with no_grad():
+            inside.set()
+            leave_first.wait(5)
+        results["after"] = (x * 2).requires_grad
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    inside.wait(5)
+    assert (x * 2).requires_grad  # the other thread's no_grad does not reach this one
+    with no_grad():  # entered while the other thread is inside its block, left after it left
+        leave_first.set()
+        worker.join(5)
+        with no_grad():
+            assert not (x * 2).requires_grad
+        assert not (x * 2).requires_grad  # leaving the inner block keeps the outer one in force
+    assert (x * 2).requires_grad and results["after"] is True
+
+
+def test_a_tensor_copies_the_callers_array_and_detach_shares():
+    array = np.array([1.0, 2.0])
+    a, b = Tensor(array, requires_grad=True), Tensor(array, requires_grad=True)
+    a.data -= 1.0  # what an optimizer step does
+    assert array.tolist() == [1.0, 2.0] and b.data.tolist() == [1.0, 2.0]
+    assert a.detach().data is a.data
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: bool(Tensor([1.0, 2.0])), "truth value of a tensor of shape \\(2,\\) is ambiguous"),
+    (lambda: list(Tensor(5.0)), "len\\(\\) of a 0-d tensor"),
+])
+def test_ambiguous_truth_and_iterating_a_scalar_are_refused(make, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        make()
+
+
+def test_truthiness_iteration_and_comparisons_follow_numpy():
+    assert not Tensor([0.0]) and Tensor([2.0]) and not Tensor(0.0)
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    rows = list(x)
+    assert [r.tolist() for r in rows] == [[1.0, 2.0], [3.0, 4.0]]
+    (rows[1] * 2).sum().backward()  # rows stay in the graph
+    assert x.grad.tolist() == [[0.0, 0.0], [2.0, 2.0]]
+    mask = x > 2.0
+    assert mask.dtype == np.bool_ and not mask.requires_grad and mask.tolist() == [[False, False], [True, True]]
+    assert (x == x).all() and not (x != x).any() and (x <= 4.0).all() and (x >= 1.0).all() and (x < 2).any()
+    assert x[x > 2.0].tolist() == [3.0, 4.0]
+    assert len({x, x}) == 1  # hashing is by identity, so tensors still go in sets
