@@ -1,13 +1,23 @@
-"""Forward and backward traces: every node of a graph as a table row.
+"""Forward and backward traces: every node of a graph as a table row, and the backward pass step by step.
 
 >>> from autograd.examples import sigmoid_neuron_with_l2
 >>> rows = trace(sigmoid_neuron_with_l2())
 >>> len(rows), rows[-1].name, round(rows[-1].data, 4)
 (13, 'f', 0.63)
+
+:func:`backward_steps` records what :meth:`Value.backward` does, one node at a
+time: the gradient arriving at the node, each input's local gradient from the
+op's rule, and what the node adds to each input's gradient.
+
+>>> steps = backward_steps(sigmoid_neuron_with_l2(backward=False))
+>>> first = steps[0]
+>>> first.node.label, first.upstream, [(c.input.label, c.local, c.contribution) for c in first.contributions]
+('f', 1.0, [('G', 1.0, 1.0), ('R', 1.0, 1.0)])
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .ops import OPS
@@ -91,3 +101,107 @@ def markdown_table(rows: list[TraceRow], digits: int = 4) -> str:
         expr = "input" if row.expression == INPUT else f"`{row.expression}`"
         lines.append(f"| {row.name} | {expr} | {row.data:.{digits}f} | {row.grad:.{digits}f} |")
     return "\n".join(lines) + "\n"
+
+
+# --- the backward pass, one node at a time -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one step of the backward pass adds to the gradient of one input of its node.
+
+    ``local`` is the op's local gradient ∂node/∂input at the node's inputs,
+    ``contribution`` is upstream × local as the engine computes it (the op's
+    rule applied to the upstream gradient), and the input's gradient goes from
+    ``before`` (what earlier steps, along other paths, left on it) to
+    ``after = before + contribution``.
+    """
+
+    input: Value
+    local: float
+    contribution: float
+    before: float
+    after: float
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One node processed by the backward pass: ``upstream`` is ∂root/∂node, final when the step runs."""
+
+    node: Value
+    upstream: float
+    contributions: tuple[Contribution, ...]
+
+
+def _local_gradients(node, upstream: float) -> tuple[float, ...]:
+    """The op's gradient rule at ``node``: ∂root/∂input for each input, given ∂root/∂node = ``upstream``.
+
+    With ``upstream=1.0`` these are the local gradients ∂node/∂input. This is
+    the only place that calls an op's rule.
+    """
+    return tuple(node._op.vjp(upstream, node.data, *[x.data for x in node.inputs]))
+
+
+def _walk_order(root) -> list:
+    """Every node under ``root``, each after its inputs: the order :func:`autograd.value.topological_order`
+    gives and :meth:`Value.backward` walks in reverse (the same depth-first search, over ``.inputs``)."""
+    order = []
+    visited = {id(root)}
+    stack = [(root, iter(root.inputs))]
+    while stack:
+        node, inputs = stack[-1]
+        for child in inputs:
+            if id(child) not in visited:
+                visited.add(id(child))
+                stack.append((child, iter(child.inputs)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def backward_steps(root) -> list[BackwardStep]:
+    """The backward pass from ``root``, recorded one node at a time, without changing any ``grad``.
+
+    The steps visit the nodes that have inputs in the order ``root.backward()``
+    does (reverse topological order), starting from ∂root/∂root = 1, and apply
+    the same rule in the same order, so the gradients they end with are
+    exactly the ones a fresh ``root.backward()`` leaves (leaves starting from
+    0). When a step runs, every path from ``root`` to its node has been
+    processed, so its ``upstream`` is final. A node reached along two paths
+    (``w₁`` in the worked example, through ``w₁x₁`` and ``w₁²``) gets one
+    contribution from each, and its gradient is their sum: see
+    :class:`Contribution` ``.before`` and ``.after``.
+
+    Constants (the ``2`` of ``w ** 2``) are inputs too and get contributions,
+    as in ``backward()``; a display may leave them out.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x
+    >>> [(c.local, c.before, c.after) for c in backward_steps(y)[0].contributions]
+    [(3.0, 0.0, 3.0), (3.0, 3.0, 6.0)]
+
+    Raises ArithmeticError where a gradient is not finite, as ``backward()`` does.
+    """
+    grads: dict[int, float] = {id(root): 1.0}
+    steps = []
+    for node in reversed(_walk_order(root)):
+        if not node.inputs:
+            continue
+        upstream = grads.get(id(node), 0.0)
+        locals_ = _local_gradients(node, 1.0)
+        products = _local_gradients(node, upstream)
+        contributions = []
+        for x, local, product in zip(node.inputs, locals_, products):
+            before = grads.get(id(x), 0.0)
+            after = before + product
+            if not (math.isfinite(local) and math.isfinite(after)):
+                raise ArithmeticError(
+                    f"backward through {node.op} at {[x.data for x in node.inputs]}: the gradient is not finite there"
+                )
+            grads[id(x)] = after
+            contributions.append(Contribution(x, local, product, before, after))
+        steps.append(BackwardStep(node, upstream, tuple(contributions)))
+    return steps
