@@ -14,7 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from autograd.examples import EXAMPLE_POINT, sigmoid_neuron_with_l2
+from autograd import examples
+from autograd.examples import sigmoid_neuron_with_l2
 from autograd.gradcheck import numeric_gradient
 from autograd.graph import slug
 from autograd.value import topological_order
@@ -22,7 +23,7 @@ from autograd.value import topological_order
 from .finite_differences import EPS
 
 TOLERANCE = 1e-9
-VARIABLES = ("w1", "w2", "x1", "x2")  # the order of sigmoid_neuron_with_l2's arguments
+VARIABLES = tuple(examples.INPUT_LABELS)  # the order of sigmoid_neuron_with_l2's arguments
 
 
 class DerivationMismatch(AssertionError):
@@ -34,7 +35,7 @@ def sigmoid(s: float) -> float:
 
 
 def _sig_slope(w1: float, w2: float, x1: float, x2: float) -> float:
-    """σ'(s) = σ(s)(1 - σ(s)) at s = w1 x1 + w2 x2."""
+    """σ'(z) = σ(z)(1 - σ(z)) at z = w1 x1 + w2 x2."""
     g = sigmoid(w1 * x1 + w2 * x2)
     return g * (1.0 - g)
 
@@ -52,13 +53,13 @@ class ClosedForm:
 CLOSED_FORMS = {
     form.variable: form
     for form in (
-        ClosedForm("x1", "x_1", r"\sigma(s)\,\bigl(1 - \sigma(s)\bigr)\, w_1",
+        ClosedForm("x1", "x_1", r"\sigma(z)\,\bigl(1 - \sigma(z)\bigr)\, w_1",
                    lambda w1, w2, x1, x2: _sig_slope(w1, w2, x1, x2) * w1),
-        ClosedForm("x2", "x_2", r"\sigma(s)\,\bigl(1 - \sigma(s)\bigr)\, w_2",
+        ClosedForm("x2", "x_2", r"\sigma(z)\,\bigl(1 - \sigma(z)\bigr)\, w_2",
                    lambda w1, w2, x1, x2: _sig_slope(w1, w2, x1, x2) * w2),
-        ClosedForm("w1", "w_1", r"\sigma(s)\,\bigl(1 - \sigma(s)\bigr)\, x_1 + w_1",
+        ClosedForm("w1", "w_1", r"\sigma(z)\,\bigl(1 - \sigma(z)\bigr)\, x_1 + w_1",
                    lambda w1, w2, x1, x2: _sig_slope(w1, w2, x1, x2) * x1 + w1),
-        ClosedForm("w2", "w_2", r"\sigma(s)\,\bigl(1 - \sigma(s)\bigr)\, x_2 + w_2",
+        ClosedForm("w2", "w_2", r"\sigma(z)\,\bigl(1 - \sigma(z)\bigr)\, x_2 + w_2",
                    lambda w1, w2, x1, x2: _sig_slope(w1, w2, x1, x2) * x2 + w2),
     )
 }
@@ -83,8 +84,10 @@ def _example(w1, w2, x1, x2):
     return sigmoid_neuron_with_l2(w1, w2, x1, x2, backward=False)
 
 
-def check(variable: str, point: dict[str, float] = EXAMPLE_POINT) -> Check:
-    """Evaluate ∂f/∂variable at ``point`` by the closed form, the engine and finite differences."""
+def check(variable: str, point: dict[str, float] | None = None) -> Check:
+    """Evaluate ∂f/∂variable at ``point`` (the example's point by default) three ways:
+    the closed form, the engine and finite differences."""
+    point = examples.EXAMPLE_POINT if point is None else point
     args = [point[name] for name in VARIABLES]
     f = sigmoid_neuron_with_l2(*args)
     # The leaves are labelled "w₁", ...: their slugs are the variable names.
@@ -106,7 +109,7 @@ def verify(result: Check, tolerance: float = TOLERANCE) -> Check:
     return result
 
 
-def verify_all(point: dict[str, float] = EXAMPLE_POINT) -> list[Check]:
+def verify_all(point: dict[str, float] | None = None) -> list[Check]:
     """Check every closed form; raise :class:`DerivationMismatch` at the first disagreement."""
     return [verify(check(variable, point)) for variable in CLOSED_FORMS]
 
@@ -121,7 +124,7 @@ def check_table(variable: str) -> str:
     """The boxed result evaluated three ways at the example point, as Markdown; fails on a mismatch."""
     result = verify(check(variable))
     point = ", ".join(
-        f"${CLOSED_FORMS[name].variable_latex} = {EXAMPLE_POINT[name]:g}$" for name in VARIABLES
+        f"${CLOSED_FORMS[name].variable_latex} = {examples.EXAMPLE_POINT[name]:g}$" for name in VARIABLES
     )
     return (
         f"| At {point} | ${{\\partial f}}/{{\\partial {CLOSED_FORMS[variable].variable_latex}}}$ |\n"

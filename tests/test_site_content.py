@@ -232,3 +232,33 @@ def test_docs_gen_doctests():
     for module in pkgutil.iter_modules(docs_gen.__path__):
         failed += doctest.testmod(importlib.import_module(f"docs_gen.{module.name}")).failed
     assert failed == 0
+
+
+# --- one worked example --------------------------------------------------------------------
+
+
+def test_changing_the_example_point_changes_every_generated_page_part_consistently(monkeypatch):
+    """autograd/examples.py is the one place the point is written: move it, and every generator follows."""
+    from autograd import examples
+    from docs_gen import graph_figure, worked_example
+
+    new = {"w1": -0.7, "w2": 1.1, "x1": 0.3, "x2": -0.9}
+    monkeypatch.setattr(examples, "EXAMPLE_POINT", new)
+    f = sigmoid_neuron_with_l2()
+    rows = {row.name: row for row in trace(f)}
+    assert rows["w₁"].data == -0.7 and rows["x₂"].data == -0.9
+
+    table = tables.trace_table()
+    assert f"| w₁ | input | -0.7000 | {rows['w₁'].grad:.4f} |" in table
+    assert f"| f | `G + R` | {rows['f'].data:.4f} | 1.0000 |" in table
+    for variable, label in [("w1", "w₁"), ("w2", "w₂"), ("x1", "x₁"), ("x2", "x₂")]:
+        checked = derivations.check_table(variable)  # raises if the closed form disagrees at the new point
+        assert "$w_1 = -0.7$, $w_2 = 1.1$, $x_1 = 0.3$, $x_2 = -0.9$" in checked
+        assert f"| Engine, `backward()` | {rows[label].grad:.12f} |" in checked
+    dot = graph_figure.worked_example_dot()
+    assert f"w₁\\n-0.7000" in dot and f"∂f/∂w₁\\n{rows['w₁'].grad:.4f}" in dot
+    assert "$w_1 = -0.7$" in worked_example.statement()
+    assert "w₁ = -0.7, w₂ = 1.1, x₁ = 0.3, x₂ = -0.9" in worked_example.trace_intro()
+    # And nothing still shows the old point.
+    assert "0.2000" not in table.split("\n")[2]
+    assert "w_1 = 0.2$" not in worked_example.statement()
