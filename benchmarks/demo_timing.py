@@ -10,8 +10,8 @@ Two figures from the demo's issue:
   the table, Graphviz's redraw) and the next frame painted: target at most
   100 ms.
 
-    .venv/bin/python benchmarks/demo_timing.py            # builds the site first
-    AUTOGRAD_SITE=/tmp/site .venv/bin/python benchmarks/demo_timing.py
+    .venv/bin/python -m benchmarks.demo_timing            # builds the site first
+    AUTOGRAD_SITE=/tmp/site .venv/bin/python -m benchmarks.demo_timing
 
 Each page load is a fresh browser context, so nothing is cached between loads.
 """
@@ -24,9 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-import site_support  # noqa: E402  (the tests' way to build, serve and launch Chromium)
+import sitetools  # the tests' way to build, serve and launch Chromium
 
 PAGE = "demo/"
 LOADS = 5
@@ -49,7 +47,7 @@ EDIT = """async (value) => {
 
 
 def first_result_seconds(browser, url: str) -> float:
-    visit = site_support.open_visit(browser, url, PAGE)
+    visit = sitetools.open_visit(browser, url, PAGE)
     try:
         visit.page.wait_for_selector("#ag-demo[data-state=live]", timeout=120_000)
         millis = visit.page.evaluate("performance.getEntriesByName('ag-first-result')[0].startTime")
@@ -63,7 +61,7 @@ def first_result_seconds(browser, url: str) -> float:
 
 
 def update_millis(browser, url: str) -> tuple[list[float], list[float]]:
-    visit = site_support.open_visit(browser, url, PAGE)
+    visit = sitetools.open_visit(browser, url, PAGE)
     try:
         visit.page.wait_for_selector("#ag-demo[data-state=live]", timeout=120_000)
         handled, painted = [], []
@@ -87,8 +85,8 @@ def row(what: str, values: list[float], unit: str, target: float) -> str:
 def measure(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    with site_support.serve_directory(site) as url, sync_playwright() as playwright:
-        browser = site_support.launch_chromium(playwright)
+    with sitetools.serve_site(site) as url, sync_playwright() as playwright:
+        browser = sitetools.launch_chromium(playwright)
         loads = [first_result_seconds(browser, url) for _ in range(LOADS)]
         handled, painted = update_millis(browser, url)
         browser.close()
@@ -108,7 +106,7 @@ def main() -> None:
         measure(Path(prebuilt))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        build = site_support.build_site(Path(tmp) / "site")
+        build = sitetools.build_site(Path(tmp) / "site")
         if build.returncode != 0:
             sys.exit(f"mkdocs build failed:\n{build.output[-3000:]}")
         measure(build.site)

@@ -1,11 +1,12 @@
 """Full-page screenshots of every page of the site, in Material's light and dark schemes.
 
-    python scripts/screenshots.py                 # build the site strictly, then shoot it
-    python scripts/screenshots.py --site site/    # shoot an already built site
+    .venv/bin/python -m scripts.screenshots                 # build the site strictly, then shoot it
+    .venv/bin/python -m scripts.screenshots --site site/    # shoot an already built site
 
 Writes screenshots/<page>-light.png and screenshots/<page>-dark.png (the folder is gitignored)
 and prints each page's console errors, so a look at the PNGs comes with the same facts the
-browser tests check. Uses the tests' own build, server and Chromium launcher.
+browser tests check. Uses the tests' own build, server and Chromium launcher (sitetools), so run it
+from the repository root as a module.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+import sitetools
 
-import site_support  # noqa: E402  (lives with the tests that share it)
+REPO = sitetools.REPO
 
 
 def screenshot_name(page_path: str) -> str:
@@ -32,15 +32,15 @@ def shoot(site: Path, out: Path, schemes: list[str], width: int) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     troubled = 0
-    with site_support.serve_directory(site) as base_url, sync_playwright() as playwright:
-        browser = site_support.launch_chromium(playwright)
-        for path in site_support.site_pages(site):
+    with sitetools.serve_site(site) as base_url, sync_playwright() as playwright:
+        browser = sitetools.launch_chromium(playwright)
+        for path in sitetools.site_pages(site):
             for scheme in schemes:
-                visit = site_support.open_visit(browser, base_url, path, color_scheme=scheme)
+                visit = sitetools.open_visit(browser, base_url, path, color_scheme=scheme)
                 try:
                     visit.page.set_viewport_size({"width": width, "height": 900})
-                    site_support.settle(visit.page)
-                    site_support.use_color_scheme(visit.page, scheme)
+                    sitetools.settle(visit.page)
+                    sitetools.use_color_scheme(visit.page, scheme)
                     visit.page.wait_for_timeout(400)  # Material fades colours after a palette switch
                     target = out / f"{screenshot_name(path)}-{scheme}.png"
                     visit.page.screenshot(path=target, full_page=True)
@@ -60,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheme", choices=["light", "dark"], action="append", help="default: both")
     parser.add_argument("--width", type=int, default=1280, help="viewport width in CSS pixels")
     args = parser.parse_args(argv)
-    if site_support.chromium_path() is None:
-        parser.error(f"Chromium is not installed at {site_support.CHROMIUM}")
+    if sitetools.chromium_path() is None:
+        parser.error(f"Chromium is not installed at {sitetools.CHROMIUM}")
     schemes = args.scheme or ["light", "dark"]
     if args.site:
         return 1 if shoot(args.site.resolve(), args.out, schemes, args.width) else 0
     with tempfile.TemporaryDirectory(prefix="autograd-site-") as temporary:
-        build = site_support.build_site(Path(temporary))
+        build = sitetools.build_site(Path(temporary))
         print(f"mkdocs build --strict took {build.seconds:.1f} s")
         if build.returncode != 0:
             print(build.output[-5000:], file=sys.stderr)

@@ -3,24 +3,27 @@
 Fixtures (the site is built once per test session):
 
 ``built_site`` (session) -> pathlib.Path
-    Runs ``mkdocs build --strict`` with this interpreter into a temporary directory, fails on a
-    non-zero exit or on any warning line in the build log, and returns the built site's path.
+    Runs ``mkdocs build --strict`` with this interpreter into a temporary directory, for the address
+    ``sitetools.TEST_SITE_URL`` (which has a sub-path), fails on a non-zero exit or on any warning
+    line in the build log, and returns the built site's path.
     The wall time is printed and shown in the terminal summary (it is not asserted).
     ``AUTOGRAD_SITE=/path/to/site`` uses an already built site instead, to iterate quickly.
 
 ``site_url`` (session) -> str
-    Base URL such as ``http://127.0.0.1:PORT/`` of a local threaded HTTP server for ``built_site``.
+    Base URL such as ``http://127.0.0.1:PORT/docs/autograd/`` of a local threaded HTTP server that
+    serves ``built_site`` under the sub-path it was built for, with its 404 page for missing files.
 
 ``browser`` (session) -> playwright.sync_api.Browser
     Headless /usr/bin/chromium with the machine's flags and a fresh profile. Skips when Chromium
     or Playwright is missing, except under ``CI=true``, where that is a failure.
 
-``open_page`` (function) -> open_page(path, color_scheme="light", javascript_enabled=True) -> PageVisit
-    Opens ``site_url + path`` in a fresh browser context and waits for the load event. The
+``open_page`` (function) -> open_page(path, color_scheme="light", javascript_enabled=True, status=200) -> PageVisit
+    Opens ``site_url + path`` in a fresh browser context and waits for the load event; the page
+    must answer with HTTP ``status`` (404 for a missing page, which shows the site's 404 page). The
     ``PageVisit`` has ``.page`` (Playwright page), ``.console_errors`` (console errors and uncaught
     exceptions), ``.requests`` (every requested URL), ``.foreign_requests()`` and
     ``.assert_only_local_requests()``. Requests to other hosts are recorded, then aborted.
-    ``site_support.settle(visit.page)`` waits for network idle and images.
+    ``sitetools.settle(visit.page)`` waits for network idle and images.
 
 Tests that use ``browser`` or ``open_page`` are marked ``browser``; tests that use
 ``built_site`` are marked ``site``. ``pytest -m "not browser"`` or ``-m "not site"`` leaves them out.
@@ -37,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-import site_support
+import sitetools
 
 BUILD_TIME = pytest.StashKey[float]()
 
@@ -61,7 +64,7 @@ def built_site(request, tmp_path_factory) -> Path:
     prebuilt = os.environ.get("AUTOGRAD_SITE")
     if prebuilt:
         return Path(prebuilt).resolve()
-    build = site_support.build_site(tmp_path_factory.mktemp("site"))
+    build = sitetools.build_site(tmp_path_factory.mktemp("site"))
     request.config.stash[BUILD_TIME] = build.seconds
     print(f"mkdocs build --strict took {build.seconds:.1f} s")
     if build.returncode != 0:
@@ -73,7 +76,7 @@ def built_site(request, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    with site_support.serve_directory(built_site) as url:
+    with sitetools.serve_site(built_site) as url:
         yield url
 
 
@@ -84,14 +87,14 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing = "Playwright for Python is not installed"
-    if missing is None and site_support.chromium_path() is None:
-        missing = f"Chromium is not installed at {site_support.CHROMIUM}"
+    if missing is None and sitetools.chromium_path() is None:
+        missing = f"Chromium is not installed at {sitetools.CHROMIUM}"
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{missing}; CI must run the browser tests")
         pytest.skip(missing)
     with sync_playwright() as playwright:
-        chromium = site_support.launch_chromium(playwright)
+        chromium = sitetools.launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -100,8 +103,8 @@ def browser():
 def open_page(browser, site_url):
     visits = []
 
-    def open_page(path, color_scheme="light", javascript_enabled=True):
-        visit = site_support.open_visit(browser, site_url, path, color_scheme, javascript_enabled)
+    def open_page(path, color_scheme="light", javascript_enabled=True, status=200):
+        visit = sitetools.open_visit(browser, site_url, path, color_scheme, javascript_enabled, status=status)
         visits.append(visit)
         return visit
 

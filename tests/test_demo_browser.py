@@ -14,13 +14,13 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from playwright.sync_api import expect
 
-import site_support
+import sitetools
 from autograd.examples import sigmoid_neuron_with_l2
 from autograd.expression import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, demo_result
 from autograd.trace import trace
 
 PAGE = "demo/"
-REPO = site_support.REPO
+REPO = sitetools.REPO
 BOOT_TIMEOUT_MS = 60_000  # Pyodide starts in a few seconds; a loaded CI machine gets slack
 
 
@@ -88,7 +88,7 @@ def wait_until_live(page) -> None:
 @pytest.fixture(scope="module")
 def live_demo(browser, site_url):
     """One demo page with the engine booted, shared by the tests that only edit its fields."""
-    visit = site_support.open_visit(browser, site_url, PAGE)
+    visit = sitetools.open_visit(browser, site_url, PAGE)
     wait_until_live(visit.page)
     yield visit
     visit.close()
@@ -114,7 +114,7 @@ class EarlyVisit:
         self.context = browser.new_context()
         self.requests, self.uncaught = [], []
         self.context.on("request", lambda request: self.requests.append(request.url))
-        self.context.route(lambda url: not site_support.is_local_url(url, site_url), lambda route: route.abort())
+        self.context.route(lambda url: not sitetools.is_local_url(url, site_url), lambda route: route.abort())
         for pattern in refuse:
             self.context.route(pattern, lambda route: route.abort())
         self.page = self.context.new_page()
@@ -140,7 +140,7 @@ def test_loading_state_then_live_engine_with_only_local_requests(browser, site_u
         assert page.get_attribute("#ag-demo", "data-python-start") == "snapshot"
         assert any(url.endswith("/pyodide.asm.wasm") for url in visit.requests)
         assert any(url.endswith("/autograd.zip") for url in visit.requests)
-        assert [url for url in visit.requests if not site_support.is_local_url(url, site_url)] == []
+        assert [url for url in visit.requests if not sitetools.is_local_url(url, site_url)] == []
         assert visit.uncaught == []
     finally:
         visit.context.close()
@@ -314,7 +314,7 @@ def test_a_link_with_a_hash_restores_the_inputs(open_page):
 def test_dark_scheme_shows_the_live_demo(open_page):
     visit = open_page(PAGE + "#" + urlencode({"w1": 0.5}), color_scheme="dark")
     page = visit.page
-    site_support.use_color_scheme(page, "dark")
+    sitetools.use_color_scheme(page, "dark")
     wait_until_live(page)
     expect_results(page, {**DEFAULT_POINT, "w1": 0.5})
     background = page.evaluate("getComputedStyle(document.querySelector('#ag-in-w1')).backgroundColor")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-import site_support
+import sitetools
 
 pytestmark = pytest.mark.browser
 
@@ -64,10 +64,10 @@ MATH_MARKUP = re.compile(r'class="[^"]*\b(arithmatex|katex)\b')
 def reports(browser, site_url, built_site):
     """Per page path: console errors, foreign requests and what OBSERVE saw, after the page settled."""
     reports = {}
-    for path in site_support.site_pages(built_site):
-        visit = site_support.open_visit(browser, site_url, path)
+    for path in sitetools.site_pages(built_site):
+        visit = sitetools.open_visit(browser, site_url, path)
         try:
-            site_support.settle(visit.page)
+            sitetools.settle(visit.page)
             html = (built_site / (path + "index.html" if path == "" or path.endswith("/") else path)).read_text("utf-8")
             reports[path or "/"] = {
                 **visit.page.evaluate(OBSERVE),
@@ -87,7 +87,7 @@ def assert_no_page_fails(reports, check, what):
 
 
 def test_every_page_was_visited(reports, built_site):
-    assert len(reports) == len(site_support.site_pages(built_site)) >= 2
+    assert len(reports) == len(sitetools.site_pages(built_site)) >= 2
     assert all(report["requests"] > 0 for report in reports.values())
 
 
@@ -130,5 +130,46 @@ def test_every_image_and_svg_loads(reports):
 def test_dark_scheme_is_available(open_page):
     """The reader's dark preference (or the palette toggle) switches Material to its slate scheme."""
     visit = open_page("", color_scheme="dark")
-    site_support.use_color_scheme(visit.page, "dark")
+    sitetools.use_color_scheme(visit.page, "dark")
     assert visit.console_errors == []
+
+
+# What a page looks like once Material's stylesheets and scripts did their work.
+STYLED = r"""() => {
+    const sheets = [...document.styleSheets].map(sheet => {
+        try { return {href: sheet.href, rules: sheet.cssRules.length}; }
+        catch (error) { return {href: sheet.href, rules: 0}; }
+    });
+    const header = document.querySelector('.md-header');
+    return {
+        sheets,
+        headerBackground: header ? getComputedStyle(header).backgroundColor : null,
+        materialScript: typeof window.document$ !== 'undefined',
+        links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    };
+}"""
+
+
+def test_a_missing_page_answers_with_the_styled_404_page_and_links_into_the_site(open_page, site_url):
+    """A reader who mistypes an address deep under the sub-path gets the site's 404 page, with its
+    stylesheets and scripts loaded and every link leading back into the site (or to another host)."""
+    import urllib.request
+
+    visit = open_page("no/such/page/", status=404)
+    sitetools.settle(visit.page)
+    assert visit.page.inner_text("article h1") == "404 - Not found"
+    looks = visit.page.evaluate(STYLED)
+    assert looks["sheets"] and all(sheet["rules"] > 0 for sheet in looks["sheets"]), looks["sheets"]
+    assert looks["headerBackground"] not in (None, "rgba(0, 0, 0, 0)"), "the header is not styled"
+    assert looks["materialScript"], "Material's script did not run"
+    # Chromium reports the page's own status; nothing else may fail.
+    page_status = f"Failed to load resource: the server responded with a status of 404 (Not Found) ({visit.page.url})"
+    assert visit.console_errors == [page_status]
+    visit.assert_only_local_requests()
+    local = sorted({link.split("#")[0] for link in looks["links"] if sitetools.is_local_url(link, site_url)})
+    assert site_url in local
+    outside = [link for link in local if not link.startswith(site_url)]
+    assert not outside, f"links that leave the site's sub-path: {outside}"
+    for link in local:
+        with urllib.request.urlopen(link) as response:
+            assert response.status == 200, link

@@ -6,6 +6,7 @@ itself fails on any build warning) without a browser.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from functools import cache
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-import site_support
+import sitetools
 
 # Attributes whose URL the browser fetches by itself, per element ("*" = any element).
 FETCHED = {
@@ -115,24 +116,73 @@ def files(site: Path, *suffixes: str) -> list[Path]:
     return sorted(path for path in site.rglob("*") if path.suffix in suffixes and path.is_file())
 
 
+@cache
+def mount_path(site: Path) -> str:
+    return sitetools.mount_path(site)
+
+
 def resolve(site: Path, document: Path, url: str) -> tuple[Path, str] | None:
-    """The file and fragment a local ``url`` in ``document`` points to; None for other hosts."""
+    """The file and fragment a local ``url`` in ``document`` points to; None for other hosts.
+
+    A path from the server's root (``/docs/autograd/x/``) must start with the sub-path the site
+    was built for; one that does not resolves outside the site, so it counts as broken.
+    """
     if url.startswith(NOT_ON_A_HOST) or is_foreign(url):
         return None
     parts = urlsplit(url)
     if not parts.path:
         return document, unquote(parts.fragment)
-    base = site if parts.path.startswith("/") else document.parent
-    target = (base / unquote(parts.path).lstrip("/")).resolve()
+    if parts.path.startswith("/"):
+        mount = mount_path(site)
+        if not parts.path.startswith(mount):
+            return site.parent / "outside-the-site" / parts.path.lstrip("/"), unquote(parts.fragment)
+        target = (site / unquote(parts.path[len(mount):])).resolve()
+    else:
+        target = (document.parent / unquote(parts.path)).resolve()
     if target.is_dir():
         target = target / "index.html"
     return target, unquote(parts.fragment)
 
 
 def test_site_has_pages(built_site):
-    pages = site_support.site_pages(built_site)
+    pages = sitetools.site_pages(built_site)
     assert "" in pages, "the built site has no home page"
     assert len(pages) >= 2
+
+
+def test_site_is_built_for_the_test_address_with_a_sub_path(built_site):
+    """The build takes its address from SITE_URL (tests/conftest.py sets a two-level sub-path)."""
+    if os.environ.get("AUTOGRAD_SITE"):
+        pytest.skip("a prebuilt site (AUTOGRAD_SITE) may have been built for another address")
+    assert sitetools.site_address(built_site) == sitetools.TEST_SITE_URL
+    assert mount_path(built_site) == "/docs/autograd/"
+
+
+def test_sitemap_lists_every_page_at_the_sites_address(built_site):
+    """sitemap.xml (and its gzipped copy) names each rendered page once, by its full address, and nothing else."""
+    import gzip
+
+    address = sitetools.site_address(built_site)
+    urls = sitetools.sitemap_urls(built_site)
+    assert urls and all(url.startswith(address) for url in urls), urls
+    assert len(urls) == len(set(urls))
+    pages = [url.removeprefix(address) for url in urls]
+    assert sorted(pages) == sorted(p for p in sitetools.site_pages(built_site) if p != "404.html")
+    gzipped = gzip.decompress((built_site / "sitemap.xml.gz").read_bytes()).decode("utf-8")
+    assert gzipped == (built_site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_404_page_refers_to_the_site_from_the_server_root(built_site):
+    """The 404 page is served for a missing file at any depth, so every local URL in it names the
+    site's sub-path from the server's root; a relative one would break one folder down."""
+    references = parse(built_site / "404.html")
+    local = [url for url in references.fetched + references.navigated
+             if not url.startswith(NOT_ON_A_HOST) and not is_foreign(url) and urlsplit(url).path]
+    stylesheets = [url for url in references.fetched if url.endswith(".css")]
+    scripts = [url for url in references.fetched if url.endswith(".js")]
+    assert stylesheets and scripts
+    relative = [url for url in local if not url.startswith(mount_path(built_site))]
+    assert not relative, f"404.html has URLs that are not from the root of the sub-path: {relative}"
 
 
 def test_internal_links_and_anchors_resolve(built_site):

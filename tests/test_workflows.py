@@ -67,3 +67,9 @@ def test_pages_workflow_tests_then_builds_strictly_for_its_address_then_deploys(
     assert deploy["environment"]["name"] == "github-pages"
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
+
+
+def test_site_url_has_one_definition_with_an_environment_override():
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (line,) = [line for line in config.splitlines() if line.startswith("site_url:")]
+    assert line.startswith("site_url: !ENV [SITE_URL, ")

@@ -1,7 +1,12 @@
-"""Build the site, serve it locally and look at it in headless Chromium.
+"""Build the site, serve it locally under its sub-path and look at it in headless Chromium.
 
-Shared by the test fixtures in ``tests/conftest.py`` and by ``scripts/screenshots.py``,
-so the tests and the screenshots see the site the same way.
+Shared by the test fixtures in ``tests/conftest.py``, ``scripts/screenshots.py`` and
+``benchmarks/demo_timing.py``, so they all see the site the same way. Run those from the
+repository root (``python -m scripts.screenshots``); pytest finds this package through
+``pythonpath`` in pyproject.toml.
+
+The site is built for :data:`TEST_SITE_URL`, an address with a sub-path, and served under that
+sub-path (as GitHub Pages serves a project site), with ``404.html`` for every missing file.
 
     >>> is_local_url("http://127.0.0.1:8123/assets/x.js", "http://127.0.0.1:8123/")
     True
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import re
 import shutil
@@ -31,6 +37,9 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
+# The address the tests build the site for: a sub-path two levels deep, on a host that cannot exist
+# (.invalid), so only the path matters and a link that leaves the local server goes nowhere.
+TEST_SITE_URL = "https://autograd.invalid/docs/autograd/"
 CHROMIUM = "/usr/bin/chromium"
 # The flags the machine needs; Playwright adds a fresh temporary --user-data-dir to every launch.
 CHROMIUM_ARGS = [
@@ -45,6 +54,7 @@ CHROMIUM_ARGS = [
 ]
 # Material prints an end-of-life banner that merely contains the word "warning".
 BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # MkDocs' "WARNING -  ...", other tools' "[IPKernelApp] WARNING | ...", Python's "...Warning: ...".
 WARNING_LINE = re.compile(r"\bWARNING\b|\b[A-Z]\w*Warning:")
@@ -74,13 +84,13 @@ def build_warnings(output: str) -> list[str]:
     return [line for line in lines if WARNING_LINE.search(line)]
 
 
-def build_site(site_dir: Path) -> Build:
-    """Build the site strictly into ``site_dir`` with the running interpreter's mkdocs."""
+def build_site(site_dir: Path, site_url: str = TEST_SITE_URL) -> Build:
+    """Build the site strictly into ``site_dir`` for the address ``site_url``, with the running interpreter's mkdocs."""
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site_dir)],
         cwd=REPO,
-        env={**os.environ, **BUILD_ENV},
+        env={**os.environ, **BUILD_ENV, "SITE_URL": site_url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -102,8 +112,40 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
+def sitemap_urls(site: Path) -> list[str]:
+    """The page addresses listed in the built site's ``sitemap.xml``."""
+    sitemap = site / "sitemap.xml"
+    return SITEMAP_LOC.findall(sitemap.read_text(encoding="utf-8")) if sitemap.is_file() else []
+
+
+def site_address(site: Path) -> str:
+    """The address the site was built for (its home page in the sitemap), or ``"/"`` if it names none.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     _ = (Path(root) / "sitemap.xml").write_text("<urlset><url><loc>https://h.example/a/b/</loc></url>"
+    ...                                                 "<url><loc>https://h.example/a/</loc></url></urlset>")
+    ...     site_address(Path(root))
+    'https://h.example/a/'
+    """
+    urls = sitemap_urls(site)
+    return min(urls, key=len) if urls else "/"
+
+
+def mount_path(site: Path) -> str:
+    """The sub-path the site expects to be served under, such as ``/docs/autograd/``."""
+    return urlsplit(site_address(site)).path or "/"
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files with the types browsers insist on, without logging every request."""
+    """Serves a built site under ``mount_path`` as a static host does, without logging every request.
+
+    Files get the types browsers insist on; a missing file, or a path outside ``mount_path``,
+    gets the site's ``404.html`` with status 404 (as GitHub Pages answers), and a folder
+    without its trailing slash is redirected to it.
+    """
+
+    mount_path = "/"
 
     extensions_map = {
         **SimpleHTTPRequestHandler.extensions_map,
@@ -126,6 +168,42 @@ class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
+    def send_head(self):
+        parts = urlsplit(self.path)
+        if parts.path + "/" == self.mount_path:
+            return self._redirect(self.mount_path)
+        if not parts.path.startswith(self.mount_path):
+            return self._not_found()
+        inner = "/" + parts.path[len(self.mount_path):]
+        local = Path(self.translate_path(inner))
+        if local.is_dir():
+            if not parts.path.endswith("/"):
+                return self._redirect(parts.path + "/")
+            local = local / "index.html"
+        if not local.is_file():
+            return self._not_found()
+        self.path = inner + (f"?{parts.query}" if parts.query else "")
+        return super().send_head()
+
+    def _redirect(self, location: str):
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return None
+
+    def _not_found(self):
+        page = Path(self.directory) / "404.html"
+        if not page.is_file():
+            self.send_error(404)
+            return None
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def handle(self):
         # Browsers drop connections they no longer need (navigation, cancelled prefetch).
         with contextlib.suppress(ConnectionError, TimeoutError):
@@ -141,24 +219,41 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL ending in ``/``.
+def serve_directory(root: Path, mount_path: str = "/") -> Iterator[str]:
+    """Serve ``root`` under ``mount_path`` on 127.0.0.1 at a free port; yields the base URL ending in ``/``.
 
-    >>> import tempfile, urllib.request
-    >>> with tempfile.TemporaryDirectory() as root, serve_directory(Path(root)) as url:
+    >>> import tempfile, urllib.error, urllib.request
+    >>> with tempfile.TemporaryDirectory() as root, serve_directory(Path(root), "/sub/") as url:
     ...     _ = (Path(root) / "engine.wasm").write_bytes(b"\\0asm")
-    ...     urllib.request.urlopen(url + "engine.wasm").headers["Content-Type"]
-    'application/wasm'
+    ...     _ = (Path(root) / "404.html").write_text("not here")
+    ...     print(url.removeprefix("http://127.0.0.1:").split("/", 1)[1])
+    ...     print(urllib.request.urlopen(url + "engine.wasm").headers["Content-Type"])
+    ...     for missing in (url + "nothing.js", url.removesuffix("sub/") + "engine.wasm"):
+    ...         try:
+    ...             urllib.request.urlopen(missing)
+    ...         except urllib.error.HTTPError as error:
+    ...             print(error.code, error.read().decode())
+    sub/
+    application/wasm
+    404 not here
+    404 not here
     """
-    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    mount_path = "/" + mount_path.strip("/") + "/" if mount_path.strip("/") else "/"
+    handler = type("MountedHandler", (QuietHandler,), {"mount_path": mount_path})
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{mount_path}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def serve_site(site: Path) -> contextlib.AbstractContextManager[str]:
+    """Serve a built site under the sub-path it was built for (see :func:`mount_path`)."""
+    return serve_directory(site, mount_path(site))
 
 
 def chromium_path() -> str | None:
@@ -209,10 +304,11 @@ class PageVisit:
 
 
 def open_visit(browser, base_url: str, path: str, color_scheme: str = "light", javascript_enabled: bool = True,
-               wait_until: str = "load") -> PageVisit:
+               wait_until: str = "load", status: int = 200) -> PageVisit:
     """Open ``base_url + path`` in a fresh context; returns the ``PageVisit`` once loaded.
 
     ``wait_until`` is Playwright's: ``"load"``, ``"domcontentloaded"``, ``"commit"`` or ``"networkidle"``.
+    The page must answer with HTTP ``status`` (404 to open a missing page).
     Listeners are attached before navigation, so nothing the page does while loading is missed.
     The caller closes the visit (``visit.close()``).
     """
@@ -224,9 +320,9 @@ def open_visit(browser, base_url: str, path: str, color_scheme: str = "light", j
     page.on("console", visit.record_console_message)
     page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
     response = page.goto(base_url + path.lstrip("/"), wait_until=wait_until)
-    if response is None or not response.ok:
+    if response is None or response.status != status:
         visit.close()
-        raise AssertionError(f"{path}: HTTP {response.status if response else 'no response'}")
+        raise AssertionError(f"{path}: HTTP {response.status if response else 'no response'}, expected {status}")
     return visit
 
 
