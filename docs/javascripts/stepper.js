@@ -1,0 +1,383 @@
+// The backward stepper: watch the backward pass, one node at a time, on a graph figure and a trace table.
+//
+// A stepper is an element with [data-stepper] holding
+//   * a <script type="application/json" class="ag-stepper__data"> with the steps that
+//     autograd.trace.backward_steps recorded (docs_gen/stepper.py writes it at build time;
+//     the live demo's Python writes the same JSON in the browser),
+//   * a Graphviz SVG whose node ids are autograd.graph's (v-<slug>, g-<slug>, op-<slug>,
+//     e-op-<slug>-in<k>, e-op-<slug>-out),
+//   * a trace table whose rows carry data-node="<slug>".
+// Every number shown comes from that JSON, computed by the engine; this file only formats
+// numbers (toFixed) and compares the reader's predictions with them.
+//
+// mount(root, payload?) sets one up and returns its controller; a page with steppers in its
+// HTML gets them mounted on load (and on Material's instant navigation).
+
+const PLAY_MS = 1400; // a readable pace
+const MINUS = "-";
+
+function fmt(x, digits) {
+  return x.toFixed(digits);
+}
+
+// A factor in a product or a sum, bracketed when negative: 0.2491 × (-0.4000).
+function factor(x, digits) {
+  const text = fmt(x, digits);
+  return text.startsWith(MINUS) ? `(${text})` : text;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+function math(tex) {
+  if (window.katex) {
+    try {
+      return window.katex.renderToString(tex, { throwOnError: true });
+    } catch {
+      /* fall through to the source */
+    }
+  }
+  return `<code>${escapeHtml(tex)}</code>`;
+}
+
+function byId(svg, id) {
+  return svg ? svg.querySelector(`#${CSS.escape(id)}`) : null;
+}
+
+const HIGHLIGHTS = ["ag-hl-current", "ag-hl-edge", "ag-hl-target"];
+
+export function mount(root, payload = null) {
+  if (root.stepper) {
+    if (payload) root.stepper.load(payload);
+    return root.stepper;
+  }
+  const $ = (selector) => root.querySelector(selector);
+  const panel = $(".ag-stepper__panel");
+  const narration = $(".ag-stepper__narration");
+  const quiz = $(".ag-stepper__quiz");
+  const count = $(".ag-stepper__count");
+  const buttons = Object.fromEntries(
+    [...root.querySelectorAll("button[data-action]")].map((b) => [b.dataset.action, b]),
+  );
+  const predictToggle = $("input[data-action=predict]");
+
+  let data = null;
+  let digits = 4;
+  let pos = 0; // steps fully or partly applied: 0 = before the backward pass
+  let revealed = 0; // contributions of step `pos` shown so far (all of them unless predicting)
+  let notes = []; // the reader's results for step `pos`, one per revealed contribution
+  let timer = null;
+
+  const steps = () => data.steps;
+  const total = () => data.steps.length;
+  const svg = () => root.querySelector(".ag-stepper__figure svg");
+
+  function load(newPayload) {
+    stop();
+    data = newPayload;
+    digits = data.digits ?? 4;
+    pos = 0;
+    revealed = 0;
+    notes = [];
+    buildNudge();
+    render();
+  }
+
+  function complete(k) {
+    return k < pos || (k === pos - 1 && revealed >= steps()[k].contributions.length);
+  }
+
+  // The gradient each node holds at this point of the pass (undefined: not reached yet).
+  function known() {
+    const grads = new Map();
+    if (pos >= 1) grads.set(steps()[0].slug, steps()[0].upstream); // the seed, ∂f/∂f = 1
+    for (let k = 0; k < pos; k++) {
+      const shown = k === pos - 1 ? revealed : Infinity;
+      steps()[k].contributions.forEach((c, j) => {
+        if (j < shown) grads.set(c.slug, c.after);
+      });
+    }
+    return grads;
+  }
+
+  function render() {
+    const grads = known();
+    const figure = svg();
+    // Clear, then mark the current step.
+    for (const cls of HIGHLIGHTS) {
+      for (const el of root.querySelectorAll(`.${cls}`)) el.classList.remove(cls);
+    }
+    for (const node of data.nodes) {
+      const value = grads.get(node.slug);
+      const ellipse = byId(figure, `g-${node.slug}`);
+      if (ellipse) {
+        const texts = ellipse.querySelectorAll("text");
+        const last = texts[texts.length - 1];
+        if (last) last.textContent = value === undefined ? "?" : fmt(value, digits);
+        ellipse.classList.toggle("ag-unreached", value === undefined);
+      }
+      const row = root.querySelector(`tr[data-node="${CSS.escape(node.slug)}"]`);
+      if (row) {
+        const cell = row.querySelector(".ag-stepper__grad");
+        cell.textContent = value === undefined ? "—" : fmt(value, digits);
+        row.classList.toggle("ag-unreached", value === undefined);
+      }
+    }
+    const step = pos >= 1 ? steps()[pos - 1] : null;
+    if (step) {
+      const mark = (id, cls) => byId(figure, id)?.classList.add(cls);
+      for (const id of [`v-${step.slug}`, `g-${step.slug}`, `op-${step.slug}`]) mark(id, "ag-hl-current");
+      mark(`e-op-${step.slug}-out`, "ag-hl-edge");
+      root.querySelector(`tr[data-node="${CSS.escape(step.slug)}"]`)?.classList.add("ag-hl-current");
+      for (const c of step.contributions) {
+        mark(`e-op-${step.slug}-in${c.index}`, "ag-hl-edge");
+        mark(`v-${c.slug}`, "ag-hl-target");
+        mark(`g-${c.slug}`, "ag-hl-target");
+        root.querySelector(`tr[data-node="${CSS.escape(c.slug)}"]`)?.classList.add("ag-hl-target");
+      }
+    }
+    narration.innerHTML = narrate(step);
+    renderQuiz(step);
+    count.textContent = `Step ${pos} of ${total()}`;
+    const pending = step && revealed < step.contributions.length;
+    setEnabled(buttons.back, pos > 0);
+    setEnabled(buttons.reset, pos > 0);
+    setEnabled(buttons.step, pos < total() && !pending);
+    setEnabled(buttons.play, !predicting() && (pos < total() || timer === null));
+    root.dataset.position = String(pos);
+  }
+
+  function setEnabled(button, enabled) {
+    // aria-disabled, not disabled: a disabled button would drop the keyboard focus.
+    button.setAttribute("aria-disabled", enabled ? "false" : "true");
+  }
+
+  function predicting() {
+    return predictToggle.checked;
+  }
+
+  const of = () => escapeHtml(data.of);
+  const d = (name) => `∂${of()}/∂${escapeHtml(name)}`;
+
+  function narrate(step) {
+    if (!step) {
+      return `<p>The forward pass is done: every node holds its value. No gradient is known yet. Press <b>Step</b> to run
+the backward pass one node at a time, in the order <code>${of()}.backward()</code> visits them.</p>`;
+    }
+    const lines = [];
+    const head = `<b>Step ${pos} of ${total()}:</b> ${escapeHtml(step.name)} = <code>${escapeHtml(step.expression)}</code>.`;
+    if (pos === 1) {
+      lines.push(`<p>${head} The backward pass starts at the output with ${d(step.name)} = ${fmt(step.upstream, digits)}.</p>`);
+    } else {
+      lines.push(
+        `<p>${head} Upstream gradient ${d(step.name)} = ${fmt(step.upstream, digits)}: final now, since every node that uses ${escapeHtml(step.name)} has passed its gradient on.</p>`,
+      );
+    }
+    const items = step.contributions.map((c, j) => {
+      if (j >= revealed) return `<li class="ag-stepper__hidden">To ${escapeHtml(c.name)}: not revealed yet.</li>`;
+      const local = `∂${escapeHtml(step.name)}/∂${escapeHtml(c.name)}`;
+      let text = `To ${escapeHtml(c.name)}: the rule ${math(c.rule)} with ${escapeHtml(c.param)} = ${escapeHtml(c.name)} gives the local
+gradient ${local} = ${fmt(c.local, digits)}, and upstream × local =
+<span class="ag-product">${fmt(step.upstream, digits)} × ${factor(c.local, digits)} = ${fmt(c.contribution, digits)}</span>.`;
+      if (c.before !== 0) {
+        text += ` ${escapeHtml(c.name)} already holds ${fmt(c.before, digits)} from another path, and gradients add:
+<span class="ag-sum">${fmt(c.before, digits)} + ${factor(c.contribution, digits)} = ${fmt(c.after, digits)}</span>.`;
+      }
+      if (notes[j]) text += ` <span class="ag-stepper__note">${notes[j]}</span>`;
+      return `<li>${text}</li>`;
+    });
+    if (items.length) lines.push(`<ul>${items.join("")}</ul>`);
+    if (pos === total() && revealed >= step.contributions.length) {
+      lines.push(`<p>Done: every node holds ${d("node")}, the numbers <code>${of()}.backward()</code> leaves.</p>`);
+    }
+    return lines.join("\n");
+  }
+
+  function renderQuiz(step) {
+    const pending = step && revealed < step.contributions.length;
+    quiz.hidden = !pending;
+    if (!pending) {
+      quiz.innerHTML = "";
+      return;
+    }
+    const c = step.contributions[revealed];
+    const id = `${root.id || "ag-stepper"}-guess`;
+    quiz.innerHTML = `<label for="${id}">Predict what ${escapeHtml(step.name)} adds to ${d(c.name)}: upstream ${d(step.name)}
+× local ∂${escapeHtml(step.name)}/∂${escapeHtml(c.name)} (rule ${math(c.rule)}, ${escapeHtml(c.param)} = ${escapeHtml(c.name)})</label>
+<input id="${id}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false">
+<button type="submit" class="md-button md-button--primary" data-action="check">Check</button>
+<button type="button" class="md-button" data-action="skip">Skip</button>
+<p class="ag-stepper__feedback" role="status"></p>`;
+    quiz.querySelector("[data-action=skip]").addEventListener("click", () => reveal("Skipped."));
+  }
+
+  quiz.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = quiz.querySelector("input");
+    const typed = Number(input.value.trim().replace("\u2212", "-"));
+    if (input.value.trim() === "" || !Number.isFinite(typed)) {
+      quiz.querySelector(".ag-stepper__feedback").textContent = "Type a number, such as 0.25, or press Skip.";
+      input.focus();
+      return;
+    }
+    const step = steps()[pos - 1];
+    const c = step.contributions[revealed];
+    reveal(judge(typed, step, c));
+  });
+
+  // Right to 4 decimals, or else which factor was off.
+  function judge(typed, step, c) {
+    const close = (a, b) => fmt(a, digits) === fmt(b, digits) || Math.abs(a - b) <= 0.5 * 10 ** -digits;
+    const you = fmt(typed, digits);
+    if (close(typed, c.contribution)) return `Your ${you}: right.`;
+    const local = `∂${escapeHtml(step.name)}/∂${escapeHtml(c.name)}`;
+    if (close(typed, -c.contribution)) return `Your ${you}: the sign is off.`;
+    if (close(typed, c.local)) {
+      return `Your ${you}: wrong. That is the local gradient ${local} alone; multiply it by the upstream ${d(step.name)} = ${fmt(step.upstream, digits)}.`;
+    }
+    if (close(typed, step.upstream)) {
+      return `Your ${you}: wrong. That is the upstream ${d(step.name)} alone; multiply it by the local gradient ${local} = ${fmt(c.local, digits)}.`;
+    }
+    if (step.upstream !== 0) {
+      return `Your ${you}: wrong. The upstream factor ${d(step.name)} is ${fmt(step.upstream, digits)}, so your answer
+means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the rule gives ${fmt(c.local, digits)}: the local factor was off.`;
+    }
+    return `Your ${you}: wrong. The upstream ${d(step.name)} is 0, so every contribution of this step is 0.`;
+  }
+
+  function reveal(note) {
+    notes[revealed] = note;
+    revealed += 1;
+    render();
+    const next = quiz.querySelector("input");
+    if (next) next.focus();
+    else buttons.step.focus();
+  }
+
+  function go(newPos) {
+    pos = Math.max(0, Math.min(total(), newPos));
+    notes = [];
+    const step = pos >= 1 ? steps()[pos - 1] : null;
+    // Predicting: a new step's contributions wait for the reader; going back shows them all.
+    revealed = step ? (predicting() && newPos > 0 ? 0 : step.contributions.length) : 0;
+    render();
+  }
+
+  function forward() {
+    if (pos >= total()) return false;
+    const step = pos >= 1 ? steps()[pos - 1] : null;
+    if (step && revealed < step.contributions.length) return false;
+    go(pos + 1);
+    if (predicting()) quiz.querySelector("input")?.focus();
+    return true;
+  }
+
+  function back() {
+    if (pos === 0) return;
+    pos -= 1;
+    notes = [];
+    revealed = pos >= 1 ? steps()[pos - 1].contributions.length : 0;
+    render();
+  }
+
+  function play() {
+    if (timer !== null) return stop();
+    if (predicting()) return;
+    if (pos >= total()) go(0);
+    buttons.play.setAttribute("aria-pressed", "true");
+    buttons.play.textContent = "Pause";
+    timer = setInterval(() => {
+      if (!forward() || pos >= total()) stop();
+    }, PLAY_MS);
+    forward();
+  }
+
+  function stop() {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    if (buttons.play) {
+      buttons.play.setAttribute("aria-pressed", "false");
+      buttons.play.textContent = "Play";
+    }
+    if (data) render();
+  }
+
+  const actions = {
+    step: () => { stop(); forward(); },
+    back: () => { stop(); back(); },
+    reset: () => { stop(); go(0); },
+    play,
+  };
+  for (const [name, button] of Object.entries(buttons)) {
+    if (!actions[name]) continue;
+    button.addEventListener("click", () => {
+      if (button.getAttribute("aria-disabled") === "true" && name !== "play") return;
+      actions[name]();
+    });
+  }
+  predictToggle.addEventListener("change", () => {
+    stop();
+    const step = pos >= 1 ? steps()[pos - 1] : null;
+    if (!predictToggle.checked && step) revealed = step.contributions.length;
+    render();
+  });
+  root.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, select, textarea") || event.altKey || event.ctrlKey || event.metaKey) return;
+    const action = { ArrowRight: "step", ArrowLeft: "back", Home: "reset", p: "play", P: "play" }[event.key];
+    if (!action) return;
+    event.preventDefault();
+    event.stopPropagation(); // Material's own shortcuts (p: previous page) must not fire here
+    actions[action]();
+  });
+
+  // Nudge an input by h: the change of f beside h × ∂f/∂x, both computed by the engine.
+  function buildNudge() {
+    const box = $(".ag-stepper__nudge");
+    if (!box) return;
+    const nudges = data.nudges || [];
+    box.hidden = nudges.length === 0;
+    if (!nudges.length) return;
+    const names = [...new Map(nudges.map((n) => [n.variable, n.name])).entries()];
+    const hs = [...new Set(nudges.map((n) => n.h))];
+    const prefix = root.id || "ag-stepper";
+    box.innerHTML = `<h3 class="ag-stepper__subhead">Nudge an input</h3>
+<p>Move one input by h and recompute f: the change is close to h × ${d("input")}, which is what a gradient means.</p>
+<div class="ag-stepper__nudge-controls">
+<label for="${prefix}-nudge-x">Input</label>
+<select id="${prefix}-nudge-x">${names.map(([v, n]) => `<option value="${escapeHtml(v)}">${escapeHtml(n)}</option>`).join("")}</select>
+<label for="${prefix}-nudge-h">by h =</label>
+<select id="${prefix}-nudge-h">${hs.map((h) => `<option value="${h}">${h}</option>`).join("")}</select>
+</div>
+<p class="ag-stepper__nudge-out" aria-live="polite"></p>`;
+    const show = () => {
+      const v = box.querySelector(`#${CSS.escape(prefix)}-nudge-x`).value;
+      const h = Number(box.querySelector(`#${CSS.escape(prefix)}-nudge-h`).value);
+      const n = nudges.find((m) => m.variable === v && m.h === h);
+      const nd = 6;
+      box.querySelector(".ag-stepper__nudge-out").innerHTML = `${of()}(${escapeHtml(n.name)} + h) − ${of()}(${escapeHtml(n.name)}) =
+${fmt(n.f_moved, nd)} − ${fmt(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and h × ${d(n.name)} = ${n.h} × ${factor(n.grad, nd)} = <b>${fmt(n.predicted, nd)}</b>.`;
+    };
+    for (const select of box.querySelectorAll("select")) select.addEventListener("change", show);
+    show();
+  }
+
+  const controller = { load, go, forward, back, stop, get position() { return pos; } };
+  root.stepper = controller;
+  panel.hidden = false;
+  root.classList.add("ag-stepper--live");
+  load(payload ?? JSON.parse($(".ag-stepper__data").textContent));
+  return controller;
+}
+
+function mountAll() {
+  for (const root of document.querySelectorAll("[data-stepper]")) mount(root);
+}
+
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(mountAll);
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", mountAll);
+} else {
+  mountAll();
+}

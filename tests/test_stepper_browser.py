@@ -1,0 +1,239 @@
+"""The backward stepper on the Computational graph page, in headless Chromium.
+
+Every number the stepper shows is compared with what CPython's autograd computes
+(autograd.trace.backward_steps and the trace), at the four decimals it displays.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from autograd.examples import sigmoid_neuron_with_l2
+from autograd.graph import node_slugs
+from autograd.trace import backward_steps, node_names, trace
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from docs_gen.stepper import nudges  # noqa: E402
+
+PAGE = "graph/"
+STEPPER = "#ag-stepper"
+NUMBER = r"\(?(-?\d+\.\d{4})\)?"
+PRODUCT = re.compile(rf"^{NUMBER} × {NUMBER} = {NUMBER}$")
+SUM = re.compile(rf"^{NUMBER} \+ {NUMBER} = {NUMBER}$")
+
+# What the page shows, read in one go: the table's gradients, the figure's gradient texts,
+# the highlighted ids, the narration and the position.
+STATE = """root => ({
+    position: root.dataset.position,
+    table: [...root.querySelectorAll('tr[data-node]')].map(r => [r.dataset.node, r.querySelector('.ag-stepper__grad').textContent]),
+    figure: [...root.querySelectorAll('svg g[id^="g-"]')].map(g => [g.id, [...g.querySelectorAll('text')].pop().textContent]),
+    highlighted: [...root.querySelectorAll('.ag-hl-current, .ag-hl-target, .ag-hl-edge, .ag-unreached')].map(e => (e.id || e.dataset.node) + ':' + e.getAttribute('class')),
+    narration: root.querySelector('.ag-stepper__narration').innerHTML,
+    products: [...root.querySelectorAll('.ag-stepper__narration .ag-product')].map(e => e.textContent.replace(/\\s+/g, ' ').trim()),
+    sums: [...root.querySelectorAll('.ag-stepper__narration .ag-sum')].map(e => e.textContent.replace(/\\s+/g, ' ').trim()),
+})"""
+
+
+def shown(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def state(page):
+    return page.eval_on_selector(STEPPER, STATE)
+
+
+def press(page, action: str):
+    page.click(f"{STEPPER} [data-action={action}]")
+
+
+@pytest.fixture
+def graph_page(open_page):
+    visit = open_page(PAGE)
+    page = visit.page
+    expect(page.locator(f"{STEPPER} .ag-stepper__panel")).to_be_visible()
+    yield page
+    assert visit.console_errors == []
+    visit.assert_only_local_requests()
+
+
+def engine_steps():
+    f = sigmoid_neuron_with_l2(backward=False)
+    return f, backward_steps(f), node_names(f), node_slugs(f)
+
+
+def test_stepping_through_shows_every_gradient_of_the_trace_with_right_arithmetic(graph_page):
+    page = graph_page
+    f, steps, names, slugs = engine_steps()
+    done = sigmoid_neuron_with_l2()
+    done_slugs = node_slugs(done)
+    final = {done_slugs[id(row.node)]: shown(row.grad) for row in trace(done)}
+    assert len(final) == 13
+
+    start = state(page)
+    assert start["position"] == "0"
+    assert {grad for _, grad in start["table"]} == {"—"}, "no gradient before the backward pass"
+    assert {text for _, text in start["figure"]} == {"?"}
+
+    seen: dict[str, set[str]] = {}
+    sums_shown = []
+    for k, step in enumerate(steps, start=1):
+        press(page, "step")
+        now = state(page)
+        assert now["position"] == str(k)
+        for slug, grad in now["table"]:
+            seen.setdefault(slug, set()).add(grad)
+        # The table and the figure agree on every node.
+        assert dict(now["table"]) == {g.removeprefix("g-"): t.replace("?", "—") for g, t in now["figure"]}
+        # The narration: upstream × local = contribution for each non-constant input, as the engine computed.
+        shown_inputs = [c for c in step.contributions if not c.input.is_constant]
+        assert len(now["products"]) == len(shown_inputs), names[id(step.node)]
+        for text, c in zip(now["products"], shown_inputs):
+            a, b, product = map(float, PRODUCT.match(text).groups())
+            assert (shown(a), shown(b), shown(product)) == (shown(step.upstream), shown(c.local), shown(c.contribution))
+            assert abs(a * b - product) <= 1e-4 * (1 + abs(a) + abs(b)), text
+        # Where a gradient arrives along a second path, the sum is spelt out.
+        expected_sums = [c for c in shown_inputs if c.before != 0]
+        assert len(now["sums"]) == len(expected_sums)
+        sums_shown += now["sums"]
+        for text, c in zip(now["sums"], expected_sums):
+            before, added, after = map(float, SUM.match(text).groups())
+            assert (shown(before), shown(added), shown(after)) == (shown(c.before), shown(c.contribution), shown(c.after))
+            assert abs(before + added - after) <= 2e-4, text
+        # The node being processed is outlined in the figure and the table.
+        current = [h for h in now["highlighted"] if "ag-hl-current" in h]
+        assert f"v-{slugs[id(step.node)]}:node ag-hl-current" in current
+        assert any(h.startswith(f"{slugs[id(step.node)]}:") for h in current), "its table row"
+
+    end = state(page)
+    assert dict(end["table"]) == final, "after the last step, the page's 13-row trace"
+    assert all(final[slug] in grads for slug, grads in seen.items())
+    assert "Done" in end["narration"]
+    # w₁ and w₂ each get gradient along two paths (data term and penalty): both sums were spelt out.
+    assert [SUM.match(text).group(3) for text in sums_shown] == [final["w2"], final["w1"]]
+
+
+def test_step_back_restores_each_previous_state_exactly(graph_page):
+    page = graph_page
+    states = [state(page)]
+    for _ in range(len(engine_steps()[1])):
+        press(page, "step")
+        states.append(state(page))
+    for k in range(len(states) - 2, -1, -1):
+        press(page, "back")
+        assert state(page) == states[k], f"back to position {k}"
+    for _ in range(4):
+        press(page, "step")
+    press(page, "reset")
+    assert state(page) == states[0]
+
+
+def test_keyboard_shortcuts_step_back_and_reset(graph_page):
+    page = graph_page
+    page.focus(f"{STEPPER} [data-action=step]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert state(page)["position"] == "2"
+    page.keyboard.press("ArrowLeft")
+    assert state(page)["position"] == "1"
+    page.keyboard.press("Home")
+    assert state(page)["position"] == "0"
+    assert page.url.endswith(PAGE), "the stepper's keys do not trigger the site's page navigation"
+    for name in ("Step back", "Step", "Reset", "Play"):
+        assert page.get_by_role("button", name=name, exact=True).count() == 1
+
+
+def test_play_advances_at_a_readable_pace_and_pauses(graph_page):
+    page = graph_page
+    press(page, "play")
+    expect(page.locator(f"{STEPPER} [data-action=play]")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function(f"document.querySelector('{STEPPER}').dataset.position >= '2'", timeout=10_000)
+    press(page, "play")  # pause
+    paused = state(page)["position"]
+    page.wait_for_timeout(1800)
+    assert state(page)["position"] == paused
+    assert page.get_attribute(f"{STEPPER} [data-action=play]", "aria-pressed") == "false"
+
+
+def test_narration_is_a_polite_live_region(graph_page):
+    assert graph_page.get_attribute(f"{STEPPER} .ag-stepper__narration", "aria-live") == "polite"
+
+
+def test_predict_mode_accepts_a_right_answer_and_rejects_a_wrong_one(graph_page):
+    page = graph_page
+    f, steps, names, slugs = engine_steps()
+    page.check(f"{STEPPER} input[data-action=predict]")
+    press(page, "step")  # f = G + R: nothing revealed yet
+    first = state(page)
+    assert first["products"] == [], "nothing is revealed before the reader answers"
+    assert page.get_attribute(f"{STEPPER} [data-action=step]", "aria-disabled") == "true"
+    assert dict(first["table"])["G"] == "—"
+    right = steps[0].contributions[0].contribution
+    page.fill(f"{STEPPER} .ag-stepper__quiz input", shown(right))
+    page.click(f"{STEPPER} [data-action=check]")
+    after_right = state(page)
+    assert "right" in after_right["narration"]
+    assert len(after_right["products"]) == 1 and dict(after_right["table"])["G"] == shown(right)
+    page.click(f"{STEPPER} [data-action=skip]")  # R: skipped, then shown
+    assert "Skipped" in state(page)["narration"]
+
+    press(page, "step")  # R = 0.5 * u: the local gradient is 0.5; answering the upstream alone is wrong
+    page.fill(f"{STEPPER} .ag-stepper__quiz input", "1")
+    page.click(f"{STEPPER} [data-action=check]")
+    text = page.inner_text(f"{STEPPER} .ag-stepper__narration")
+    assert "wrong" in text and "upstream" in text and "multiply it by the local gradient" in text
+    assert "right." not in text
+
+    press(page, "step")  # u = w₁² + w₂²: a wrong local factor is named as such
+    page.fill(f"{STEPPER} .ag-stepper__quiz input", "0.25")
+    page.click(f"{STEPPER} [data-action=check]")
+    assert "the local factor was off" in page.inner_text(f"{STEPPER} .ag-stepper__narration")
+
+
+def test_nudge_shows_the_engines_finite_difference_beside_h_times_the_gradient(graph_page):
+    page = graph_page
+    expected = {(n["variable"], n["h"]): n for n in nudges()}
+    box = f"{STEPPER} .ag-stepper__nudge"
+    for (variable, h), n in [(("w1", 0.01), expected[("w1", 0.01)]), (("x2", 0.1), expected[("x2", 0.1)])]:
+        page.select_option(f"{box} select >> nth=0", variable)
+        page.select_option(f"{box} select >> nth=1", str(h))
+        text = page.inner_text(f"{box} .ag-stepper__nudge-out")
+        assert f"= {n['change']:.6f}" in text and f"= {n['predicted']:.6f}" in text
+        assert abs(n["change"] - n["predicted"]) < 0.5 * h * h + 1e-12  # f is smooth: the gap is O(h²)
+
+
+def test_without_javascript_the_figure_and_table_show_the_final_gradients(open_page):
+    visit = open_page(PAGE, javascript_enabled=False)
+    page = visit.page
+    rows = page.eval_on_selector_all(
+        f"{STEPPER} tr[data-node]", "rows => rows.map(r => r.querySelector('.ag-stepper__grad').textContent)"
+    )
+    assert rows == [shown(row.grad) for row in trace(sigmoid_neuron_with_l2())]
+    assert page.locator(f"{STEPPER} .ag-stepper__panel").is_hidden()
+
+
+@pytest.mark.parametrize("width", [390])
+def test_on_a_phone_the_graph_keeps_readable_labels_and_scrolls(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site_url + PAGE)
+        sizes = page.eval_on_selector(
+            f"{STEPPER} svg",
+            "svg => [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().height)",
+        )
+        assert min(sizes) >= 8, f"labels {min(sizes):.1f} px high"
+        scroller = page.eval_on_selector(
+            f"{STEPPER} .ag-stepper__figure", "el => [el.scrollWidth, el.clientWidth, document.documentElement.scrollWidth]"
+        )
+        assert scroller[0] > scroller[1], "the figure scrolls sideways"
+        assert scroller[2] <= width, "the page itself does not"
+        assert page.locator(f"{STEPPER} .ag-stepper__scroll-hint").is_visible()
+    finally:
+        context.close()
