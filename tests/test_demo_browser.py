@@ -7,7 +7,11 @@ for the same inputs, at the four decimals the page displays.
 from __future__ import annotations
 
 import doctest
+import gzip
 import importlib.util
+import io
+import json
+import sys
 import zipfile
 from urllib.parse import parse_qs, urlencode
 
@@ -16,11 +20,13 @@ from playwright.sync_api import expect
 
 import sitetools
 from autograd.examples import sigmoid_neuron_with_l2
-from autograd.expression import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, demo_result
 from autograd.trace import trace
 
-PAGE = "demo/"
 REPO = sitetools.REPO
+sys.path.insert(0, str(REPO / "docs" / "demo"))  # the demo's model is the site's code, not the package's
+from demo_model import DEFAULT_EXPRESSION, DEFAULT_POINT, VARIABLES, demo_result  # noqa: E402
+
+PAGE = "demo/"
 BOOT_TIMEOUT_MS = 60_000  # Pyodide starts in a few seconds; a loaded CI machine gets slack
 
 
@@ -101,6 +107,7 @@ def test_build_time_results_show_without_javascript(open_page):
     assert page.locator("#ag-trace tbody tr").count() == len(demo_result()["trace"])
     assert page.locator("#ag-graph svg g.node").count() > 0
     assert "built" in page.inner_text("#ag-status")
+    assert "Turn on JavaScript" in page.inner_text("#ag-demo")  # said by <noscript>, so only without scripts
     for name in VARIABLES:
         assert float(page.input_value(f"#ag-in-{name}")) == DEFAULT_POINT[name]
     assert page.input_value("#ag-in-f") == DEFAULT_EXPRESSION
@@ -132,14 +139,16 @@ def test_loading_state_then_live_engine_with_only_local_requests(browser, site_u
                      && document.querySelector('#ag-status').textContent""",
             timeout=BOOT_TIMEOUT_MS,
         ).json_value()
-        assert "Loading the engine" in loading_status
+        assert "Loading Python and autograd" in loading_status and "built" in loading_status
+        assert "JavaScript" not in loading_status
         wait_until_live(page)
         assert "Live" in page.inner_text("#ag-status")
         expect_results(page, DEFAULT_POINT)
-        # Python was restored from the build's memory snapshot, not started cold.
-        assert page.get_attribute("#ag-demo", "data-python-start") == "snapshot"
-        assert any(url.endswith("/pyodide.asm.wasm") for url in visit.requests)
-        assert any(url.endswith("/autograd.zip") for url in visit.requests)
+        # The runtime's files, each fetched once, compressed; no memory snapshot.
+        runtime_files = [url for url in visit.requests if "/runtime/assets/" in url and "manifest" not in url]
+        assert len(runtime_files) == len(set(runtime_files))
+        assert any(url.endswith(".wasm.gz") for url in runtime_files)
+        assert not any("snapshot" in url for url in visit.requests)
         assert [url for url in visit.requests if not sitetools.is_local_url(url, site_url)] == []
         assert visit.uncaught == []
     finally:
@@ -149,8 +158,8 @@ def test_loading_state_then_live_engine_with_only_local_requests(browser, site_u
 @pytest.mark.parametrize(
     "refused, state, says",
     [
-        ("**/autograd.zip", "failed", "could not start"),  # a file that fails: the error is shown
-        ("**/pyodide.asm.wasm", "slow", "has not started"),  # Pyodide waits forever: the page says so
+        ("**/site-python.*.zip.gz", "failed", "could not start"),  # a file that fails: the error is shown
+        ("**/*.wasm.gz", "failed", "could not start"),  # the engine itself: the start fails, it does not hang
     ],
 )
 def test_an_engine_that_does_not_start_leaves_the_build_results_and_says_so(browser, site_url, refused, state, says):
@@ -160,8 +169,7 @@ def test_an_engine_that_does_not_start_leaves_the_build_results_and_says_so(brow
         page.wait_for_selector(f"#ag-demo[data-state={state}]", timeout=BOOT_TIMEOUT_MS)
         assert says in page.inner_text("#ag-status")
         assert displayed_texts(page) == expected_texts(DEFAULT_POINT)
-        if state == "failed":  # without its wasm, Pyodide's own loader rejects a promise nobody awaits
-            assert visit.uncaught == []
+        assert visit.uncaught == []
     finally:
         visit.context.close()
 
@@ -280,6 +288,9 @@ def test_bad_input_shows_a_message_and_keeps_the_last_good_result(live_demo, fie
     assert page.get_attribute(f"#ag-in-{field}", "aria-invalid") == "true"
     assert (displayed_texts(page), page.inner_html("#ag-trace-wrap"), page.inner_html("#ag-graph")) == before
     assert page.evaluate("location.hash") == hash_before
+    # The results left on screen are marked as the last good input's: dimmed, with a note.
+    expect(page.locator("#ag-stale-note")).to_be_visible()
+    assert float(page.evaluate("getComputedStyle(document.querySelector('#ag-trace-wrap')).opacity")) < 1
     assert live_demo.console_errors == []
 
     # Fixing the field clears the message and the page follows the engine again.
@@ -287,6 +298,7 @@ def test_bad_input_shows_a_message_and_keeps_the_last_good_result(live_demo, fie
     set_fields(page, fixed)
     expect(page.locator(f"#ag-msg-{field}")).to_have_text("")
     expect_results(page, fixed)
+    expect(page.locator("#ag-stale-note")).to_be_hidden()
 
 
 def test_edits_are_kept_in_the_url_hash(live_demo):
@@ -335,13 +347,19 @@ def test_a_link_with_a_bad_value_explains_it_and_keeps_the_build_results(open_pa
 
 
 def test_the_site_serves_this_repositorys_engine_and_pyodide(built_site):
-    """The zip the page unpacks is the package as it is in the repository; Pyodide comes from npm."""
-    with zipfile.ZipFile(built_site / "demo" / "autograd.zip") as archive:
-        names = set(archive.namelist())
-        assert archive.read("autograd/value.py") == (REPO / "autograd" / "value.py").read_bytes()
-    assert {"autograd/__init__.py", "autograd/expression.py", "autograd/graph.py", "autograd/trace.py"} <= names
-    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin"):
-        assert (built_site / "demo" / "pyodide" / name).stat().st_size > 0
+    """The archive the runtime unpacks is the package as it is in the repository, plus the site's own Python."""
+    assets = built_site / "runtime" / "assets"
+    files = json.loads((assets / "manifest.json").read_text())["files"]
+    with gzip.open(assets / files["site-python.zip"]["url"]) as packed:
+        archive = zipfile.ZipFile(io.BytesIO(packed.read()))
+    names = set(archive.namelist())
+    assert archive.read("autograd/value.py") == (REPO / "autograd" / "value.py").read_bytes()
+    assert archive.read("demo_model.py") == (REPO / "docs" / "demo" / "demo_model.py").read_bytes()
+    assert {"autograd/__init__.py", "autograd/graph.py", "autograd/trace.py", "runner.py", "demo_view.py"} <= names
+    assert "autograd/expression.py" not in names  # the demo's model is not part of the package
+    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "editor.js", "viz.js"):
+        entry = files[name]
+        assert entry["gzip"] and (assets / entry["url"]).stat().st_size == entry["bytes"] < entry["size"]
     # No second copy of the engine's source in the docs: the page's Python is presentation only.
     assert not any((REPO / "docs").rglob("value.py"))
 

@@ -2,21 +2,23 @@
 //
 // The page arrives with the default results already rendered by the docs build,
 // so there is something correct to read at once (and without JavaScript). This
-// script then boots Pyodide from the site's own copy (no CDN), unpacks the
-// packaged autograd, loads demo_view.py beside it and recomputes on every edit.
+// script starts the site's runtime (../runtime/runtime.js: Pyodide in a Web Worker,
+// with autograd and the demo's Python, from this site only) at once, since the engine
+// is the demo's point, and recomputes on every edit through demo_view.compute.
 // Python does all the maths and formats every number; this file only moves
 // text between the fields, the engine and the page.
 //
 // Nothing here throws into the console: a bad input, or an engine that cannot
 // start, becomes a message on the page, and the last good results stay.
 
-const HERE = new URL(".", import.meta.url);
+import { Assets } from "../runtime/assets.js";
+import { describeProgress, runtime } from "../runtime/runtime.js";
+
 const NUMBER_STEP = 0.1;
 const PROGRAM_ROWS = [2, 20]; // the program box grows with its lines between these heights
 // A wide graph is shrunk to the column only down to this share of its natural size, below which
 // its labels get too small to read; past that its box scrolls sideways (see demo.css).
 const GRAPH_MIN_SCALE = 0.6;
-const SLOW_SECONDS = 15; // several times a normal start: then say so (Pyodide waits, it does not fail, on a lost file)
 const LIVE = "Live: autograd is running in your browser under Pyodide. Edit any field.";
 
 function setUp(demo) {
@@ -31,8 +33,7 @@ function setUp(demo) {
   );
   const FIELDS = Object.keys(inputs);
   const status = el("ag-status");
-  let compute = null; // demo_view.compute once Python is up
-  let viz = null;
+  let viz = null; // Graphviz, once loaded
   let computedFor = null; // the fields, as JSON, of the last computation
 
   function say(text, state) {
@@ -73,23 +74,35 @@ function setUp(demo) {
     if (hash !== location.hash) history.replaceState(history.state, "", hash);
   }
 
-  function update() {
-    if (!compute) return; // the build-time results stay until the engine is up
+  // Results on screen that no longer match the fields (after an input error) are dimmed, with a note.
+  function markStale(stale) {
+    el("ag-results").toggleAttribute("data-stale", stale);
+    el("ag-stale-note").hidden = !stale;
+  }
+
+  let asked = 0; // requests sent to the engine; only the latest one's answer is shown
+  async function update() {
+    if (!viz || python.state !== "ready") return; // the build-time results stay until the engine is up
     const typed = JSON.stringify(Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value])));
     // One edit may fire several input events with the same final text (Chromium fires one per line
     // for lines inserted in one go): compute each text once.
     if (typed === computedFor) return;
     computedFor = typed;
+    const ticket = ++asked;
     let out;
     try {
-      out = JSON.parse(compute(typed));
+      out = JSON.parse(await python.call("demo_view", "compute", [typed]));
     } catch (error) {
+      if (ticket !== asked) return;
       // Only a bug in the engine or the view gets here; say so on the page.
-      say(`The engine failed unexpectedly: ${String(error).split("\n").pop()}`, "failed");
+      computedFor = null;
+      say(`The engine failed unexpectedly: ${String(error.message ?? error).split("\n").pop()}`, "failed");
       return;
     }
+    if (ticket !== asked) return; // a newer edit is on its way
     if (!out.ok) {
       showMessage(out.field, out.message);
+      markStale(true);
       return;
     }
     let svg;
@@ -100,6 +113,7 @@ function setUp(demo) {
       return;
     }
     showMessage(null, "");
+    markStale(false);
     if (demo.dataset.state !== "live") say(LIVE, "live");
     el("ag-summary").innerHTML = out.summary;
     el("ag-trace-wrap").innerHTML = out.trace;
@@ -134,26 +148,23 @@ function setUp(demo) {
   readHash();
   for (const svg of el("ag-graph").querySelectorAll(":scope > svg")) keepReadable(svg);
   const restored = location.hash.length > 1;
-  say(
-    restored
-      ? "Loading the engine (Python and autograd, in your browser)… The numbers below are for the default inputs, computed when this site was built; they update once the engine is up."
-      : "Loading the engine (Python and autograd, in your browser)… The numbers below were computed by the same code when this site was built.",
-    "loading",
-  );
+  const built = restored
+    ? "The numbers below are for the default inputs, computed when this site was built; they update once the engine is up."
+    : "The numbers below were computed by the same code when this site was built.";
+  const loading = (progress) => say(`${describeProgress(progress)} ${built}`, "loading");
+  loading({ what: "Python and autograd", loaded: 0, total: 1 });
+  python.addEventListener("progress", ({ detail }) => {
+    if (demo.dataset.state === "loading") loading(detail);
+  });
+  python.addEventListener("slow", ({ detail }) => {
+    if (python.state === "loading") {
+      say(`The engine has not started after ${detail} s, far longer than usual; it keeps trying. ${built}`, "slow");
+    }
+  });
 
-  const slow = setTimeout(() => {
-    say(
-      `The engine has not started after ${SLOW_SECONDS} s, far longer than usual; it keeps trying. The numbers below were computed by autograd when this site was built.`,
-      "slow",
-    );
-  }, SLOW_SECONDS * 1000);
-
-  engine()
-    .finally(() => clearTimeout(slow))
-    .then(([python, graphviz]) => {
-      compute = python;
-      viz = graphviz;
-      demo.dataset.pythonStart = pythonStart;
+  Promise.all([python.start(), graphviz()])
+    .then(([, graphvizInstance]) => {
+      viz = graphvizInstance;
       say(LIVE, "live");
       update();
     })
@@ -165,51 +176,15 @@ function setUp(demo) {
     });
 }
 
-async function fetchOk(url, as) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
-  return response[as]();
-}
+const python = runtime();
 
-// One engine per page load, however often instant navigation brings the demo back.
-let booting = null;
-let pythonStart = null; // how Python started, shown as data-python-start for tests and benchmarks
-function engine() {
-  booting ??= boot();
-  return booting;
-}
-
-// Restore the interpreter from the snapshot the docs build made (a fraction of a cold
-// start); should that fail in some browser, start Python the ordinary way.
-async function startPython(loadPyodide) {
-  const indexURL = new URL("pyodide/", HERE).href;
-  try {
-    const snapshot = fetchOk(new URL("pyodide/snapshot.bin", HERE), "arrayBuffer");
-    const pyodide = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
-    pythonStart = "snapshot";
-    return pyodide;
-  } catch {
-    pythonStart = "cold";
-    return loadPyodide({ indexURL });
-  }
-}
-
-async function boot() {
-  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", HERE).href);
-  const [pyodide, archive, view, graphviz] = await Promise.all([
-    startPython(loadPyodide),
-    fetchOk(new URL("autograd.zip", HERE), "arrayBuffer"),
-    fetchOk(new URL("demo_view.py", HERE), "text"),
-    import(new URL("viz/viz.js", HERE).href).then((module) => module.instance()),
-  ]);
-  const home = "/home/pyodide/demo";
-  pyodide.FS.mkdirTree(home);
-  pyodide.unpackArchive(archive, "zip", { extractDir: home });
-  pyodide.FS.writeFile(`${home}/demo_view.py`, view);
-  const compute = pyodide.runPython(
-    `import sys\nsys.path.insert(0, ${JSON.stringify(home)})\nimport demo_view\ndemo_view.compute`,
-  );
-  return [compute, graphviz];
+// Graphviz (WASM, for the graph) comes from the runtime's files too, compressed and cached; one per page load.
+let graphvizLoading = null;
+function graphviz() {
+  graphvizLoading ??= new Assets(new URL("../runtime/assets/", import.meta.url))
+    .importModule("viz.js")
+    .then((module) => module.instance());
+  return graphvizLoading;
 }
 
 // Material's instant navigation swaps pages without reloading scripts: set the demo up

@@ -2,12 +2,12 @@
 
 The docs build (``hooks/demo_assets.py``, under CPython) renders the whole
 widget with the default inputs, so the page shows real numbers before any
-script runs. In the browser, ``demo.js`` loads this file into Pyodide next to
-the packaged ``autograd`` and calls :func:`compute` on every edit; the page
+script runs. In the browser, the site's runtime has this file next to
+the packaged ``autograd``, and ``demo.js`` calls :func:`compute` on every edit; the page
 swaps in the fragments it returns. Every number on the demo is formatted here,
 once, so the page and the tests read the same text.
 
-This is presentation only: the maths is :func:`autograd.expression.demo_result`.
+This is presentation only: the maths is :func:`demo_model.demo_result`, beside this file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from autograd.expression import (
+from demo_model import (
     DEFAULT_EXPRESSION,
     DEFAULT_POINT,
     FUNCTIONS,
@@ -151,9 +151,11 @@ def widget_html(render_svg) -> str:
 written as <code>tanh(w1)</code> or <code>w1.tanh()</code>. Name a step with <code>z = w1*x1</code>
 (a new line or <code>;</code> ends it): later lines can use z, and the table and the graph call
 that node z. A last line without a name is called f.</p>
-<p class="ag-demo__status" id="ag-status" role="status">Computed by autograd when this site was built.
-Turn on JavaScript to recompute in your browser.</p>
+<p class="ag-demo__status" id="ag-status" role="status">Computed by autograd when this site was built.</p>
+<noscript><p class="ag-demo__status">Turn on JavaScript to recompute in your browser.</p></noscript>
 <div class="ag-demo__results" id="ag-results">
+<p class="ag-demo__stale" id="ag-stale-note" hidden>These results are for the last input that worked:
+fix the marked field to update them.</p>
 <div id="ag-summary">{parts["summary"]}</div>
 <div class="ag-demo__trace" id="ag-trace-wrap">{parts["trace"]}</div>
 <figure class="ag-demo__graph"><div id="ag-graph">{svg}</div>

@@ -1,11 +1,13 @@
-"""The demo's expression language: what it accepts, what it refuses, and that it computes what Value does."""
+"""The demo's model (docs/demo/demo_model.py, site code): what it accepts, what it refuses, and that it computes what Value does."""
 
 from __future__ import annotations
 
+import doctest
 import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +17,12 @@ from autograd import OPS, Value
 from autograd.examples import sigmoid_neuron_with_l2
 from autograd.graph import to_dot
 from autograd.trace import trace
-from autograd.expression import (
+
+DEMO = Path(__file__).resolve().parent.parent / "docs" / "demo"
+sys.path.insert(0, str(DEMO))  # the demo's Python is the site's, not the package's
+
+import demo_model  # noqa: E402
+from demo_model import (  # noqa: E402
     DEFAULT_EXPRESSION,
     DEFAULT_POINT,
     FUNCTIONS,
@@ -240,8 +247,8 @@ def test_parse_only_checks_and_never_evaluates():
 def test_the_demo_runs_without_numpy(tmp_path):
     """The browser has no numpy: importing the package and running the demo must not need it."""
     script = (
-        "import sys; sys.modules['numpy'] = None\n"
-        "from autograd.expression import demo_result\n"
+        f"import sys; sys.modules['numpy'] = None; sys.path.insert(0, {str(DEMO)!r})\n"
+        "from demo_model import demo_result\n"
         "print(round(demo_result()['value'], 4))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
@@ -430,3 +437,9 @@ def test_long_names_and_constants_are_quoted_shortened(text, shown):
     message = str(error.value)
     assert shown in message
     assert len(message) < 300
+
+
+def test_demo_model_examples_hold():
+    """docs/demo/ is not under pytest's doctest paths: run the model's examples here."""
+    failed, attempted = doctest.testmod(demo_model)
+    assert attempted > 0 and failed == 0

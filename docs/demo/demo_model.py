@@ -1,4 +1,7 @@
-"""A reader's function of w1, w2, x1 and x2, evaluated by the engine: the live demo's core.
+"""The live demo's model: a reader's function of w1, w2, x1 and x2, evaluated by the engine.
+
+Site code, not part of the package: the docs build imports it from ``docs/demo/``
+and the browser runtime unpacks it beside ``demo_view.py``.
 
 The reader writes one expression, or a short program: steps ``name = expression``
 separated by newlines or ``;``, ending with the result, either an expression or
@@ -33,7 +36,7 @@ default results into the page.
 >>> evaluate("__import__('os')", {"w1": 0, "w2": 0, "x1": 0, "x2": 0})
 Traceback (most recent call last):
 ...
-autograd.expression.ExpressionError: __import__ is not allowed: use w1, w2, x1, x2, numbers, + - * / ** and the ops exp, log, relu, tanh, sigmoid
+demo_model.ExpressionError: __import__ is not allowed: use w1, w2, x1, x2, numbers, + - * / ** and the ops exp, log, relu, tanh, sigmoid
 """
 
 from __future__ import annotations
@@ -44,11 +47,11 @@ import operator
 import re
 from typing import Mapping, NamedTuple
 
-from .examples import EXAMPLE_POINT
-from .graph import to_dot
-from .ops import OPS
-from .trace import trace
-from .value import Value, topological_order
+from autograd.examples import EXAMPLE_POINT
+from autograd.graph import to_dot
+from autograd.ops import OPS
+from autograd.trace import trace
+from autograd.value import Value, topological_order
 
 VARIABLES = ("w1", "w2", "x1", "x2")
 """The names an expression may use, in the order the demo shows them."""

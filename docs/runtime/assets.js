@@ -1,0 +1,133 @@
+// The runtime's files: listed by the build in assets/manifest.json, named by their content's hash,
+// stored gzip-compressed (so they travel small whether or not the host compresses them), kept in the
+// browser's Cache API after the first download, and decompressed here with DecompressionStream.
+//
+// A new build names changed files differently, so a cached file is never stale; files the current
+// manifest no longer lists are deleted from the cache once the runtime has started.
+
+const CACHE = "autograd-runtime";
+const MANIFEST = "manifest.json";
+
+// The Cache API exists only in secure contexts (https, localhost); elsewhere files are just fetched.
+function openCache() {
+  if (typeof caches === "undefined") return Promise.resolve(null);
+  return caches.open(CACHE).catch(() => null);
+}
+
+export class Assets {
+  constructor(base) {
+    this.base = new URL(base); // the folder with manifest.json and the files it lists
+    this.cache = openCache();
+    this.manifest = null;
+    this.loading = new Map(); // name -> Promise<Uint8Array>, so no file is downloaded twice
+  }
+
+  // The manifest is small and names everything else: always asked for afresh, from the cache offline.
+  async readManifest() {
+    if (this.manifest) return this.manifest;
+    const url = new URL(MANIFEST, this.base);
+    const cache = await this.cache;
+    let response;
+    try {
+      response = await fetch(url, { cache: "no-cache" });
+      if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+      if (cache) await cache.put(url, response.clone()).catch(() => {});
+    } catch (error) {
+      response = cache && (await cache.match(url));
+      if (!response) throw error;
+    }
+    this.manifest = await response.json();
+    return this.manifest;
+  }
+
+  // Compressed bytes of the files in `names`, for progress reports: { total, cached: Set of cached names }.
+  async sizes(names) {
+    const { files } = await this.readManifest();
+    const cache = await this.cache;
+    let total = 0;
+    const cached = new Set();
+    for (const name of names) {
+      total += files[name].bytes;
+      if (cache && (await cache.match(new URL(files[name].url, this.base)))) cached.add(name);
+    }
+    return { total, cached };
+  }
+
+  // The decompressed content of one file. `onBytes(n)` is told of every n compressed bytes received.
+  bytes(name, onBytes = () => {}) {
+    if (!this.loading.has(name)) {
+      const promise = this.#load(name, onBytes);
+      promise.catch(() => this.loading.delete(name)); // a failed download may be tried again
+      this.loading.set(name, promise);
+    }
+    return this.loading.get(name);
+  }
+
+  async text(name, onBytes) {
+    return new TextDecoder().decode(await this.bytes(name, onBytes));
+  }
+
+  // An ES module from the manifest, imported from memory (its compressed file is not importable as is).
+  async importModule(name, onBytes) {
+    const source = await this.text(name, onBytes);
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    try {
+      return await import(url);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+
+  async #load(name, onBytes) {
+    const { files } = await this.readManifest();
+    const entry = files[name];
+    if (!entry) throw new Error(`the runtime has no file ${name}`);
+    const url = new URL(entry.url, this.base);
+    const cache = await this.cache;
+    let response = cache && (await cache.match(url));
+    if (response) {
+      onBytes(entry.bytes);
+    } else {
+      response = await fetch(url);
+      if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+      response = new Response(counted(response.body, onBytes), { headers: response.headers });
+      if (cache) {
+        const [forCache, forUse] = response.body.tee();
+        response = new Response(forUse);
+        cache.put(url, new Response(forCache)).catch(() => {}); // a full disk only costs the next visit
+      }
+    }
+    const body = entry.gzip ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+    return new Uint8Array(await new Response(body).arrayBuffer());
+  }
+
+  // Drop cached files of earlier builds (called once the runtime is up, so nothing in use goes).
+  async prune() {
+    const cache = await this.cache;
+    if (!cache) return;
+    const { files } = await this.readManifest();
+    const keep = new Set([...Object.values(files).map((f) => new URL(f.url, this.base).href),
+      new URL(MANIFEST, this.base).href]);
+    for (const request of await cache.keys()) {
+      if (request.url.startsWith(this.base.href) && !keep.has(request.url)) await cache.delete(request);
+    }
+  }
+}
+
+function counted(stream, onBytes) {
+  const reader = stream.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      onBytes(value.byteLength);
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}

@@ -1,0 +1,97 @@
+// The runtime's Web Worker: Pyodide with this site's autograd, away from the page's thread.
+//
+// Messages in:  { id, type: "run", code, kind, setup, module }  run a code block (runner.run)
+//               { id, type: "call", module, name, args }         call a Python function with strings
+// Messages out: { type: "progress", what, loaded, total }         while the files arrive
+//               { type: "ready", seconds }                        Python is up, autograd imported
+//               { id, type: "result", value } | { id, type: "error", message }
+//               { type: "failed", message }                       the runtime could not start
+//
+// The page ends a run that takes too long by terminating this worker and starting another.
+
+import { Assets } from "./assets.js";
+
+const HOME = "/home/pyodide/site";
+const FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "site-python.zip"];
+// What Pyodide fetches by name from its index URL, answered from the runtime's own files instead.
+const FETCHED = { "pyodide.asm.wasm": "application/wasm", "python_stdlib.zip": "application/zip" };
+const INDEX = "https://runtime.invalid/pyodide/"; // never requested: every fetch under it is answered here
+
+const assets = new Assets(new URL("assets/", import.meta.url));
+const send = (message) => postMessage(message);
+
+function installFetch() {
+  const realFetch = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.startsWith(INDEX)) {
+      const name = url.slice(INDEX.length);
+      if (!(name in FETCHED)) throw new Error(`the runtime does not serve ${name}`);
+      return new Response(await assets.bytes(name), { headers: { "Content-Type": FETCHED[name] } });
+    }
+    return realFetch(input, init);
+  };
+}
+
+async function start() {
+  const started = performance.now();
+  const { files } = await assets.readManifest();
+  const { total, cached } = await assets.sizes(FILES);
+  let loaded = 0;
+  for (const name of cached) loaded += files[name].bytes;
+  const report = () => send({ type: "progress", what: "Python and autograd", loaded, total, fromCache: cached.size });
+  const count = (name) => (cached.has(name) ? () => {} : (n) => { loaded += n; report(); });
+  report();
+  installFetch();
+  const { lock } = await assets.readManifest();
+  // Every file starts downloading now, in parallel; Pyodide picks each up when it needs it.
+  const downloads = Object.fromEntries(FILES.map((name) => [name, assets.bytes(name, count(name))]));
+  const [{ loadPyodide }, asm, site] = await Promise.all([
+    downloads["pyodide.mjs"].then(() => assets.importModule("pyodide.mjs")),
+    downloads["pyodide.asm.mjs"].then(() => assets.importModule("pyodide.asm.mjs")),
+    downloads["site-python.zip"],
+  ]);
+  // Pyodide waits forever for a file that failed: fail the start instead, naming the file.
+  const anyFailed = Promise.all(Object.values(downloads)).then(() => new Promise(() => {}));
+  const pyodide = await Promise.race([
+    loadPyodide({ indexURL: INDEX, lockFileContents: lock, createPyodideModule: asm.default }),
+    anyFailed,
+  ]);
+  pyodide.FS.mkdirTree(HOME);
+  pyodide.unpackArchive(site, "zip", { extractDir: HOME });
+  pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(HOME)})\nimport autograd, runner`);
+  send({ type: "ready", seconds: (performance.now() - started) / 1000 });
+  assets.prune().catch(() => {});
+  return pyodide;
+}
+
+const python = start();
+python.catch((error) => send({ type: "failed", message: String(error?.message ?? error) }));
+
+onmessage = async ({ data }) => {
+  const { id } = data;
+  try {
+    const pyodide = await python;
+    let value;
+    if (data.type === "run") {
+      const run = pyodide.pyimport("runner").run;
+      const out = run.callKwargs(data.code, {
+        kind: data.kind ?? "script",
+        setup: pyodide.toPy(data.setup ?? []),
+        module: data.module ?? null,
+      });
+      value = JSON.parse(pyodide.pyimport("json").dumps(out));
+      out.destroy?.();
+      run.destroy?.();
+    } else if (data.type === "call") {
+      const module = pyodide.pyimport(data.module);
+      value = module[data.name](...data.args);
+      module.destroy?.();
+    } else {
+      throw new Error(`unknown request ${data.type}`);
+    }
+    send({ id, type: "result", value });
+  } catch (error) {
+    send({ id, type: "error", message: String(error?.message ?? error) });
+  }
+};

@@ -1,0 +1,328 @@
+"""MkDocs hook for the site's in-browser Python runtime (``docs/runtime/``) and its first user, the live demo.
+
+Pages:
+
+* The demo page's marker ``<div id="autograd-demo"></div>`` becomes the whole
+  widget, rendered now by ``docs/demo/demo_view.py`` with the default inputs,
+  so the page shows the engine's numbers before any script runs.
+* Every Python block that markdown-exec runs with its source shown, and that
+  needs only the package and the standard library, is wrapped in
+  ``<div class="ag-block" data-ag-session="...">`` so that ``runtime/blocks.js``
+  can give it Run, Edit and Reset. The examples of the API reference get the
+  same controls: the page says which modules' examples run in the browser.
+
+Assets: :func:`build_runtime_assets` writes everything the runtime downloads
+into ``site/runtime/assets/``, each file gzip-compressed and named by its
+content's hash, listed in ``manifest.json``. It is a pure function of its
+inputs (Pyodide and CodeMirror from ``node_modules``, Graphviz, this
+repository's ``autograd/`` and the site's Python), so a cache can wrap it.
+Python starts cold, without a memory snapshot, from a standard library trimmed
+to the modules the site's code and common reader code import (found by booting
+the same Pyodide under Node); ``benchmarks/runtime_timing.py`` measures why.
+"""
+
+from __future__ import annotations
+
+import ast
+import gzip
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+PACKAGE = REPO / "autograd"
+NODE_MODULES = REPO / "node_modules"
+PYODIDE = NODE_MODULES / "pyodide"
+VIZ = NODE_MODULES / "@viz-js" / "viz" / "dist" / "viz.js"  # ES module, WASM inlined
+EDITOR_ENTRY = DOCS / "runtime" / "editor" / "entry.js"
+# The site's own Python that the browser runs beside the package: file in docs/ -> name in the archive.
+SITE_PYTHON = {
+    DOCS / "runtime" / "runner.py": "runner.py",
+    DOCS / "demo" / "demo_model.py": "demo_model.py",
+    DOCS / "demo" / "demo_view.py": "demo_view.py",
+}
+ASSETS = "runtime/assets"
+DEMO_PAGE = "demo.md"
+DEMO_MARKER = '<div id="autograd-demo"></div>'
+API_PAGE = "api.md"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same source gives the same archive
+# Modules a reader's code commonly imports; with what the site's code imports, they make the trimmed stdlib.
+READER_MODULES = (
+    "math random statistics itertools functools collections json re fractions time datetime textwrap "
+    "string dataclasses typing enum operator copy pprint traceback ast io contextlib numbers heapq bisect"
+).split()
+BROWSER_UNAVAILABLE = {"numpy", "matplotlib", "torch", "docs_gen"}  # what the runtime does not have
+
+# Boot Pyodide under Node with its full standard library, run what the browser will run, and print
+# the standard-library files that got imported (paths inside python_stdlib.zip).
+FIND_STDLIB = """
+import { loadPyodide } from "pyodide";
+import { readFileSync } from "node:fs";
+const pyodide = await loadPyodide();
+pyodide.unpackArchive(new Uint8Array(readFileSync(process.env.SITE_PYTHON)), "zip", { extractDir: "/home/pyodide/site" });
+const found = pyodide.runPython(process.env.EXERCISE);
+process.stdout.write(found);
+"""
+EXERCISE = """
+import sys
+sys.path.insert(0, "/home/pyodide/site")
+import json, autograd, runner, demo_view
+for name in {modules!r}:
+    __import__(name)
+runner.run("from autograd import Value\\nx = Value(2.0)\\n(x * x).backward()\\nprint(x.grad)\\n1 / 0")
+runner.run(">>> 1 + 1\\n2\\n>>> int('x')", kind="doctest", module="autograd.value.Value")
+demo_view.compute(json.dumps({{"w1": "1", "w2": "2", "x1": "3", "x2": "4", "f": "log(w1) + z"}}))
+stdlib = next(p for p in sys.path if p.endswith(".zip"))
+json.dumps(sorted({{m.__file__[len(stdlib) + 1:] for m in list(sys.modules.values())
+                    if (getattr(m, "__file__", None) or "").startswith(stdlib + "/")}}))
+"""
+
+
+# ---------------------------------------------------------------- the runtime's files
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def site_python_archive() -> bytes:
+    """The package (pure-Python modules, as in the repository) and the site's browser-side Python, zipped."""
+    files = {
+        path.relative_to(REPO).as_posix(): path.read_bytes()
+        for path in sorted(PACKAGE.rglob("*.py")) if "__pycache__" not in path.parts
+    }
+    files.update({name: path.read_bytes() for path, name in SITE_PYTHON.items()})
+    return _zip(files)
+
+
+def _node(script: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script], cwd=REPO,
+        env={**os.environ, **env}, capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        # Node prints the minified line an error came from; the message is on the last "Error" line.
+        lines = [line[:500] for line in result.stderr.splitlines() if "Error" in line] or [result.stderr[-500:]]
+        raise PluginError(f"runtime: Node failed: {lines[-1]}")
+    return result.stdout
+
+
+def trimmed_stdlib(site_python: bytes, tmp: Path) -> bytes:
+    """Pyodide's python_stdlib.zip cut down to the modules that booting and running the site's code import."""
+    archive = tmp / "site-python.zip"
+    archive.write_bytes(site_python)
+    used = set(json.loads(_node(FIND_STDLIB, {
+        "SITE_PYTHON": str(archive), "EXERCISE": EXERCISE.format(modules=READER_MODULES),
+    })))
+    with zipfile.ZipFile(PYODIDE / "python_stdlib.zip") as full:
+        names = [name for name in full.namelist() if name in used]
+        return _zip({name: full.read(name) for name in names})
+
+
+def editor_bundle() -> bytes:
+    """CodeMirror 6 (from node_modules) and docs/runtime/editor/entry.js as one minified ES module."""
+    esbuild = NODE_MODULES / ".bin" / "esbuild"
+    result = subprocess.run(
+        [str(esbuild), str(EDITOR_ENTRY), "--bundle", "--format=esm", "--minify", "--legal-comments=none",
+         "--log-level=warning"],
+        cwd=REPO, capture_output=True, check=False,
+    )
+    if result.returncode != 0:
+        raise PluginError(f"runtime: bundling the editor failed: {result.stderr.decode()[-2000:]}")
+    return result.stdout
+
+
+def build_runtime_assets(target: Path) -> dict:
+    """Write the runtime's files into ``target`` (compressed, content-named) and return the manifest.
+
+    The manifest (also written as ``target/manifest.json``) maps each file's name to
+    ``{"url", "bytes" (compressed), "size", "gzip"}`` and carries Pyodide's lock file
+    without its package list (the runtime installs no packages).
+    """
+    missing = [p for p in (PYODIDE / "pyodide.mjs", VIZ, NODE_MODULES / ".bin" / "esbuild") if not p.exists()]
+    if missing:
+        raise PluginError(f"runtime: {', '.join(map(str, missing))} missing; run `npm ci` (bash dev.sh does)")
+    target.mkdir(parents=True, exist_ok=True)
+    site_python = site_python_archive()
+    contents = {
+        "pyodide.mjs": (PYODIDE / "pyodide.mjs").read_bytes(),
+        "pyodide.asm.mjs": (PYODIDE / "pyodide.asm.mjs").read_bytes(),
+        "pyodide.asm.wasm": (PYODIDE / "pyodide.asm.wasm").read_bytes(),
+        "python_stdlib.zip": trimmed_stdlib(site_python, target),
+        "site-python.zip": site_python,
+        "viz.js": VIZ.read_bytes(),
+        "editor.js": editor_bundle(),
+    }
+    (target / "site-python.zip").unlink(missing_ok=True)
+    files = {}
+    for name, data in contents.items():
+        stem, dot, suffix = name.partition(".")
+        squeezed = gzip.compress(data, compresslevel=9, mtime=0)
+        url = f"{stem}.{_digest(data)}.{suffix}.gz"
+        (target / url).write_bytes(squeezed)
+        files[name] = {"url": url, "bytes": len(squeezed), "size": len(data), "gzip": True}
+    lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
+    manifest = {"files": files, "lock": {"info": lock["info"], "packages": {}}}
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return manifest
+
+
+def on_post_build(config, **kwargs):
+    build_runtime_assets(Path(config["site_dir"]) / ASSETS)
+
+
+def on_files(files, config, **kwargs):
+    # The editor's source is bundled into runtime/assets/; the unbundled file is not served.
+    for file in list(files):
+        if file.src_uri.startswith("runtime/editor/"):
+            files.remove(file)
+    return files
+
+
+# ---------------------------------------------------------------- runnable blocks
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})python\b(?P<options>[^\n]*)\n(?P<code>.*?)^(?P=indent)(?P=ticks)[ \t]*$",
+                   re.M | re.S)
+OPTION = re.compile(r'(\w+)="([^"]*)"')
+
+
+def runs_in_browser(code: str) -> bool:
+    """True when ``code`` imports only the package's pure-Python modules and the standard library."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        if any(name.split(".")[0] in BROWSER_UNAVAILABLE or not _pure(name) for name in names):
+            return False
+    return "open(" not in code and "Path(" not in code  # the build's files are not in the browser
+
+
+def _pure(module: str) -> bool:
+    """False for the package's modules that need numpy (the browser runtime has none)."""
+    if module.split(".")[0] != "autograd":
+        return True
+    return module not in numpy_modules()
+
+
+def numpy_modules() -> set[str]:
+    """The package's modules that import numpy, directly or through another such module."""
+    imports = {}
+    for path in PACKAGE.glob("*.py"):
+        name = "autograd" if path.stem == "__init__" else f"autograd.{path.stem}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = set()
+        for node in tree.body:  # top-level imports only: autograd/__init__ imports Tensor lazily
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                found.add(f"autograd.{base}" if node.level else base)
+        imports[name] = found
+    heavy = {name for name, found in imports.items() if any(m.split(".")[0] == "numpy" for m in found)}
+    grew = True
+    while grew:
+        more = {name for name, found in imports.items() if found & heavy} - heavy
+        heavy |= more
+        grew = bool(more)
+    return heavy
+
+
+def mark_runnable_blocks(markdown: str) -> str:
+    """Wrap each markdown-exec Python block that shows its source and can run in the browser."""
+
+    def wrap(match: re.Match) -> str:
+        options = dict(OPTION.findall(match["options"]))
+        if options.get("exec") not in {"1", "true", "on"} or options.get("source") not in {"above", "below"}:
+            return match[0]
+        if options.get("html") or not runs_in_browser(match["code"]) or "markdown-exec: hide" in match["code"]:
+            return match[0]
+        session = options.get("session", "")
+        indent = match["indent"]
+        return (f'{indent}<div class="ag-block" data-ag-source="{options["source"]}" '
+                f'data-ag-session="{session}" markdown="1">\n\n{match[0]}\n\n{indent}</div>')
+
+    return FENCE.sub(wrap, markdown)
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    if page.file.src_uri.endswith(".md"):
+        return mark_runnable_blocks(markdown)
+    return markdown
+
+
+def _browser_doctest_modules() -> list[str]:
+    heavy = numpy_modules() | {"autograd"}  # the package's own docstring shows Tensor
+    names = ["autograd." + p.stem for p in sorted(PACKAGE.glob("*.py")) if p.stem != "__init__"]
+    return [name for name in names if name not in heavy]
+
+
+def _demo_view():
+    # The demo's Python is the site's: import it afresh from docs/demo/ on every build.
+    folder = str(DOCS / "demo")
+    for name in ("demo_view", "demo_model"):
+        sys.modules.pop(name, None)
+    sys.path.insert(0, folder)
+    try:
+        spec = importlib.util.spec_from_file_location("demo_view", DOCS / "demo" / "demo_view.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(folder)
+
+
+def _graph_svg(dot: str) -> str:
+    # The site's one way to draw a graph, so the build-time figure matches the other pages'.
+    from docs_gen.graph_figure import inline_svg, render_svg
+
+    return inline_svg(render_svg(dot))
+
+
+def on_page_content(html, page, config, files):
+    def here(name):
+        return get_relative_url(name, page.url)
+
+    parts = []
+    if page.file.src_uri == DEMO_PAGE:
+        if DEMO_MARKER not in html:
+            raise PluginError(f"demo: {DEMO_PAGE} must contain the marker {DEMO_MARKER}")
+        widget = (
+            f'<link rel="stylesheet" href="{here("demo/demo.css")}">\n'
+            f"{_demo_view().widget_html(_graph_svg)}\n"
+            f'<script type="module" src="{here("demo/demo.js")}"></script>'
+        )
+        html = html.replace(DEMO_MARKER, widget)
+    if page.file.src_uri == API_PAGE:
+        modules = " ".join(_browser_doctest_modules())
+        parts.append(f'<div hidden id="ag-doctests" data-ag-modules="{modules}"></div>')
+    if 'class="ag-block"' in html or parts:
+        parts.append(f'<link rel="stylesheet" href="{here("runtime/blocks.css")}">')
+        parts.append(f'<script type="module" src="{here("runtime/blocks.js")}"></script>')
+    return html + "\n" + "\n".join(parts) if parts else html
