@@ -95,11 +95,9 @@ def program() -> str:
             continue
         args = [operand(x) for x in node.inputs]
         op = OPS[node.op]
-        if op.arity == 2:
-            expression = op.expression.format(*args)
-        elif node.op == "neg":
-            expression = f"-{args[0]}"
-        else:
+        if op.arity == 1 and not op.params and node.op != "neg":  # a function: sigmoid(z), not σ(z)
             expression = f"{node.op}({args[0]})"
+        else:
+            expression = op.write(args, node.params)
         lines.append(f"{slugs[id(node)]} = {expression}")
     return "\n".join(lines)

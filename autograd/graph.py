@@ -72,7 +72,7 @@ def node_slugs(root: Value) -> dict[int, str]:
 
     >>> from autograd.examples import sigmoid_neuron_with_l2
     >>> sorted(node_slugs(sigmoid_neuron_with_l2()).values())[:4]
-    ['G', 'R', 'c0_5', 'c2']
+    ['G', 'R', 'c0_5', 'f']
     """
     nodes = creation_order(root)
     return slug_nodes(nodes, name_nodes(nodes))
@@ -109,14 +109,16 @@ def slug_nodes(nodes: list[Value], names: dict[int, str]) -> dict[int, str]:
     return slugs
 
 
-def op_symbol(op_name: str) -> str:
-    """The short symbol of an op, read off its expression template in the registry.
+def op_label(node) -> str:
+    """The mark of the op that made ``node``: the registry's symbol, then any parameters.
 
-    >>> op_symbol("mul"), op_symbol("sigmoid"), op_symbol("exp")
-    ('*', 'σ', 'exp')
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> op_label(x * x), op_label(x.sigmoid()), op_label(x ** 2)
+    ('*', 'σ', '** 2')
     """
-    op = OPS[op_name]
-    return op.expression.format(*[""] * op.arity).strip(" ()")
+    symbol = OPS[node.op].symbol
+    return f"{symbol} {', '.join(format(p, 'g') for p in node.params)}" if node.params else symbol
 
 
 def _quote(text: str) -> str:
@@ -182,7 +184,7 @@ def to_dot(
             lines.append(f"  {{ rank=same; {_quote(id_prefix + f'v-{s}')}; {_quote(id_prefix + f'g-{s}')}; }}")
             edge(f"v-{s}", f"g-{s}", f"e-g-{s}", "style=dotted, arrowhead=none")
         if n.inputs:
-            node(f"op-{s}", op_symbol(n.op), OP_STYLE)
+            node(f"op-{s}", op_label(n), OP_STYLE)
             for k, x in enumerate(n.inputs):
                 if include_constants or not x.is_constant:
                     edge(f"v-{slugs[id(x)]}", f"op-{s}", f"e-op-{s}-in{k}")

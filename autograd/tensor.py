@@ -1,18 +1,19 @@
 """The Tensor engine: the scalar engine's semantics, one numpy array per node.
 
 A :class:`Tensor` wraps an ndarray and, like a :class:`~autograd.value.Value`,
-remembers the op and the inputs that made it. The elementwise ops take their
-forward and gradient rules from the same registry as the scalar engine
-(:mod:`autograd.ops`), run with ``xp = numpy``; matmul, reductions, shape ops,
-indexing and the fused softmax losses add their own rules here. Gradients
-follow numpy broadcasting: each one is summed back to its input's shape.
+remembers the op (an entry of the registry in :mod:`autograd.ops`), its inputs
+and the op's parameters (an axis, a shape, an index). Every op of this engine,
+elementwise or not, takes its forward and gradient rules from that registry, run
+on arrays; backpropagation is :func:`autograd.backprop.backpropagate`, shared
+with the scalar engine. Gradients follow numpy broadcasting: each one is summed
+back to its input's shape.
 
 >>> w = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 >>> x = Tensor([[1.0, -1.0], [0.5, 0.5]])
 >>> loss = (x @ w).relu().sum()  # only the second row's outputs are positive
 >>> loss.backward()
->>> loss.item(), w.grad.tolist()
-(5.0, [[0.5, 0.5], [0.5, 0.5]])
+>>> loss.item(), w.grad.tolist(), loss.op
+(5.0, [[0.5, 0.5], [0.5, 0.5]], 'sum')
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import numbers
 
 import numpy as np
 
-from .ops import OPS
-from .value import forward_error, topological_order
+from .backprop import backpropagate
+from .ops import OPS, Op
+from .value import forward_error
 
 # A context variable, not a global: each thread (and each asyncio task) has its own
 # switch, so no_grad() in one thread never turns gradients off in another.
@@ -87,20 +89,40 @@ def _shorten(data, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
-def _forward_error(op: str, inputs: tuple[Tensor, ...], out: np.ndarray, params: tuple = ()) -> ArithmeticError:
+def _forward_error(op: Op, inputs: tuple[Tensor, ...], out: np.ndarray, params: tuple) -> ArithmeticError:
     """The error for an op whose result is not finite: at which element, which input values, and why."""
     index = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
-    if op not in OPS or out.ndim < max(x.ndim for x in inputs):  # a reduction or a matmul
+    if op.engines != ("Value", "Tensor"):  # a reduction, a product or a loss: no single element to blame
         shapes = " and ".join(str(x.shape) for x in inputs)
-        return OverflowError(f"{op} of shape {shapes}: the result overflows {out.dtype}")
+        return OverflowError(f"{op.name} of shape {shapes}: the result overflows {out.dtype}")
     values = [np.broadcast_to(x.data, out.shape)[index].item() for x in inputs] + list(params)
     if np.isnan(out[index]):
         cause = ValueError()
-    elif op == "div" and values[1] == 0:
+    elif op.name == "div" and values[1] == 0:
         cause = ZeroDivisionError()
     else:
         cause = None
-    return forward_error(OPS[op], values, cause, at=f" at index {index}" if index else "")
+    return forward_error(op, values, cause, at=f" at index {index}" if index else "")
+
+
+def _gradient_error(source: Tensor, receiver: Tensor, contribution) -> ArithmeticError:
+    """The error for a backward step through ``source`` that left ``receiver``'s gradient non-finite."""
+    i = next((k for k, x in enumerate(source.inputs) if x is receiver), 0)
+    shapes = " and ".join(str(x.shape) for x in source.inputs)
+    where = f"backward through {source.op} of shape {shapes}"
+    local = contribution.data if isinstance(contribution, Tensor) else np.asarray(contribution)
+    if np.isfinite(local).all():
+        return OverflowError(
+            f"{where}: adding its contribution to the gradient that input {i} already holds "
+            f"(from another path, or an earlier backward()) overflows {local.dtype}"
+        )
+    index = tuple(int(k) for k in np.argwhere(~np.isfinite(local))[0])
+    message = f"{where}: the gradient of input {i} is not finite at index {index}"
+    if source._op.engines == ("Value", "Tensor"):  # elementwise: quote the inputs there, as forward errors do
+        values = [np.broadcast_to(x.data, local.shape)[index].item() for x in source.inputs] + list(source.params)
+        names = source._op.inputs + source._op.params
+        message += " (" + ", ".join(f"{name} = {v!r}" for name, v in zip(names, values)) + ")"
+    return ArithmeticError(message)
 
 
 def _sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
@@ -112,6 +134,20 @@ def _sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
         return grad.sum(axis=tuple(range(leading)))
     stretched = tuple(i + leading for i, n in enumerate(shape) if n == 1 and grad.shape[i + leading] != 1)
     return grad.sum(axis=tuple(range(leading)) + stretched, keepdims=True).reshape(shape)
+
+
+def _axes(axis, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None, an int or a tuple) as a tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(int(a) % ndim if ndim else 0 for a in axes)
+
+
+def _kept_shape(shape: tuple, axis) -> tuple[int, ...]:
+    """The shape of a reduction over ``axis`` with ``keepdims=True``."""
+    axes = _axes(axis, len(shape))
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
 def _permutation(axes, ndim: int) -> tuple[int, ...]:
@@ -138,25 +174,143 @@ def _index_part(part):
     return array
 
 
-def _axes(axis, ndim: int) -> tuple[int, ...]:
-    if axis is None:
-        return tuple(range(ndim))
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    return tuple(int(a) % ndim if ndim else 0 for a in axes)
+class _ArrayMath:
+    """The registry rules' math on numpy arrays: numpy's functions and the few the rules add."""
+
+    # staticmethod, because some of numpy's functions are Python functions, which a class would bind.
+    exp, log, tanh, sqrt, sign, maximum = map(staticmethod, (np.exp, np.log, np.tanh, np.sqrt, np.sign, np.maximum))
+    where, clip, squeeze, expand_dims, broadcast_to, arange, argmax = map(
+        staticmethod, (np.where, np.clip, np.squeeze, np.expand_dims, np.broadcast_to, np.arange, np.argmax))
+    equal, not_equal, less, less_equal, greater, greater_equal = map(
+        staticmethod, (np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal))
+    sum_to_shape = staticmethod(_sum_to_shape)
+
+    @staticmethod
+    def positive(a):
+        return a > 0
+
+    @staticmethod
+    def inside(a, low, high):
+        return (a >= low) & (a <= high)
+
+    @staticmethod
+    def unreduce(g, shape, axis, keepdims):
+        """A reduction's gradient, broadcast back to the shape that was reduced."""
+        return np.broadcast_to(g if keepdims else g.reshape(_kept_shape(shape, axis)), shape)
+
+    @staticmethod
+    def first_extreme(a, axis, arg: str):
+        """1.0 at the first arg-max (or arg-min) along ``axis``, 0.0 elsewhere: where max's gradient goes."""
+        flat = a.reshape(-1) if axis is None else a
+        along = 0 if axis is None else axis
+        mask = np.zeros(flat.shape, a.dtype)
+        np.put_along_axis(mask, np.expand_dims(getattr(np, arg)(flat, axis=along), along), 1.0, axis=along)
+        return mask.reshape(a.shape)
+
+    @staticmethod
+    def scatter_add(g, index, shape):
+        grad = np.zeros(shape, g.dtype)
+        np.add.at(grad, index, g)  # add.at, so that a repeated index collects every gradient
+        return grad
+
+    @staticmethod
+    def inverse_permutation(axes):
+        return tuple(int(i) for i in np.argsort(axes))
+
+    @staticmethod
+    def swap_last(a):
+        return a.swapaxes(-1, -2)
+
+    @staticmethod
+    def softmax(z, axis):
+        # The maximum is subtracted first, so the largest exponent is e^0 = 1.
+        exps = np.exp(z - z.max(axis=axis, keepdims=True))
+        return exps / exps.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def log_softmax(z, axis):
+        shifted = z - z.max(axis=axis, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def onehot(labels, z):
+        hot = np.zeros(z.shape, z.dtype)
+        hot[np.arange(len(labels)), labels] = 1.0
+        return hot
+
+
+ARRAY_MATH = _ArrayMath()
+
+
+class _GraphMath:
+    """The rules' math on Tensor nodes, for ``create_graph=True``: every step is an op, so the
+    gradient is a graph too. Masks (relu's step, max's arg-max) are constants: their derivative
+    is 0 wherever it exists."""
+
+    @staticmethod
+    def _constant(array) -> Tensor:
+        return Tensor._leaf(np.asarray(array))
+
+    def exp(self, a):
+        return a.exp()
+
+    def where(self, condition, a, b):
+        return where(condition, a, b)
+
+    def positive(self, a):
+        return self._constant((a.data > 0).astype(a.dtype))
+
+    def sign(self, a):
+        return self._constant(np.sign(a.data))
+
+    def inside(self, a, low, high):
+        return self._constant(ARRAY_MATH.inside(a.data, low, high).astype(a.dtype))
+
+    def first_extreme(self, a, axis, arg):
+        return self._constant(ARRAY_MATH.first_extreme(a.data, axis, arg))
+
+    def onehot(self, labels, z):
+        return self._constant(ARRAY_MATH.onehot(labels, z.data))
+
+    def unreduce(self, g, shape, axis, keepdims):
+        return (g if keepdims else g.reshape(_kept_shape(shape, axis))).broadcast_to(shape)
+
+    sum_to_shape = staticmethod(_sum_to_shape)  # written with methods that arrays and Tensors share
+
+    def scatter_add(self, g, index, shape):
+        return _apply(OPS["scatter_add"], (g,), (index, shape))
+
+    inverse_permutation = staticmethod(ARRAY_MATH.inverse_permutation)
+
+    def swap_last(self, a):
+        return a.transpose(tuple(range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2))
+
+    def softmax(self, z, axis):
+        return z.softmax(axis)
+
+
+GRAPH_MATH = _GraphMath()
+
+
+def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
+    """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays."""
+    return Tensor._node(op.forward(ARRAY_MATH, *[x.data for x in inputs], *params), op, inputs, params)
 
 
 class Tensor:
-    """An n-dimensional array of floats in a computation graph.
+    """An n-dimensional array of numbers in a computation graph.
 
     ``data`` is a numpy array, copied from what you pass, as ``torch.tensor``
     copies: float64 for Python floats, float32 for a float32 array or
     ``dtype="float32"``; ints and bools keep their dtype (for labels, indices
     and masks) and cannot require gradients. Data must be finite, and so must
     every result: an op that would give NaN or inf raises an error that names
-    it and the input values. ``detach()`` shares the array instead. After ``result.backward()``, ``grad`` holds ∂result/∂self as an
-    array of the same shape, for every tensor with ``requires_grad=True``;
-    it is ``None`` before. Gradients of leaves accumulate across backward
-    calls, as in PyTorch: call ``zero_grad()`` between steps.
+    it and the input values. ``detach()`` shares the array instead.
+
+    After ``result.backward()``, ``grad`` holds ∂result/∂self as an array of
+    the same shape, for every tensor with ``requires_grad=True``; it is
+    ``None`` before. Gradients of leaves accumulate across backward calls, as
+    in PyTorch: call ``zero_grad()`` between steps.
 
     >>> a = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     >>> (a * a).sum().backward()
@@ -166,9 +320,9 @@ class Tensor:
     dtype('float32')
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_op", "_vjp", "_inputs")
+    __slots__ = ("data", "grad", "requires_grad", "inputs", "params", "_op")
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__, not numpy's broadcasting
-    __hash__ = object.__hash__  # by identity, as before: == compares elements, so the graph's sets need this
+    __hash__ = object.__hash__  # by identity: == compares elements, and the graph keeps nodes in sets
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
         if not isinstance(requires_grad, (bool, np.bool_)):
@@ -181,32 +335,41 @@ class Tensor:
             )
         self.grad = None
         self.requires_grad = bool(requires_grad)
-        self._op = "input"
-        self._vjp = None
-        self._inputs = ()
+        self.inputs = ()
+        self.params = ()
+        self._op = None
 
     @staticmethod
-    def _node(data: np.ndarray, op: str, vjp, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
-        """The result of ``op``: checked finite; records ``vjp`` and ``inputs`` only if a gradient can flow.
-
-        ``params`` are the op's constant arguments (pow's exponent), quoted in errors.
-        """
+    def _node(data, op: Op, inputs: tuple[Tensor, ...], params: tuple) -> Tensor:
+        """The result of ``op``: checked finite; keeps its history only if a gradient can flow."""
+        if data.__class__ is not np.ndarray:  # numpy reductions return numpy scalars
+            data = np.asarray(data)
         if data.dtype.kind == "f" and not np.isfinite(data).all():
             raise _forward_error(op, inputs, data, params)
         node = Tensor.__new__(Tensor)
         node.data = data
         node.grad = None
         # Every op has one or two inputs, so the first and the last are all of them.
-        node.requires_grad = (inputs[0].requires_grad or inputs[-1].requires_grad) and _grad_enabled.get()
+        node.requires_grad = (
+            (inputs[0].requires_grad or inputs[-1].requires_grad) and op.vjp is not None and _grad_enabled.get()
+        )
+        node.inputs = inputs if node.requires_grad else ()
+        node.params = params
         node._op = op
-        node._vjp = vjp if node.requires_grad else None
-        node._inputs = inputs if node.requires_grad else ()
         return node
+
+    @staticmethod
+    def _leaf(data: np.ndarray) -> Tensor:
+        """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
+        leaf = Tensor.__new__(Tensor)
+        leaf.data, leaf.grad, leaf.requires_grad = data, None, False
+        leaf.inputs, leaf.params, leaf._op = (), (), None
+        return leaf
 
     @property
     def op(self) -> str:
-        """The name of the op that made this tensor, or ``"input"`` for one made by ``Tensor(...)``."""
-        return self._op
+        """The name of the registry op that made this tensor, or ``"input"`` for one made by ``Tensor(...)``."""
+        return "input" if self._op is None else self._op.name
 
     # --- array facts ----------------------------------------------------------
 
@@ -251,30 +414,6 @@ class Tensor:
         """True if every element is non-zero."""
         return bool(self.data.all())
 
-    # Comparisons compare elements, as in numpy and PyTorch, and give a bool tensor
-    # outside the graph: a step function has no useful gradient.
-    def _compare(self, other, compare) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return Tensor._leaf(np.asarray(compare(self.data, other)))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
         return float(self.data.item())
@@ -294,14 +433,6 @@ class Tensor:
         """
         return Tensor._leaf(self.data)
 
-    @staticmethod
-    def _leaf(data: np.ndarray) -> Tensor:
-        """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
-        leaf = Tensor.__new__(Tensor)
-        leaf.data, leaf.grad, leaf.requires_grad = data, None, False
-        leaf._op, leaf._vjp, leaf._inputs = "input", None, ()
-        return leaf
-
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
         self.grad = None
@@ -311,46 +442,42 @@ class Tensor:
         flag = ", requires_grad=True" if self.requires_grad else ""
         return f"Tensor({body}{flag})"
 
-    # --- elementwise ops from the registry -------------------------------------
+    # --- elementwise ops ---------------------------------------------------------
 
     def _lift(self, other) -> Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, bool) and self.data.dtype.kind == "f":
             # Plain numbers take a float tensor's dtype, so float32 stays float32.
-            return Tensor(np.asarray(other, dtype=self.data.dtype))
+            return Tensor._leaf(np.asarray(as_finite(other, "Tensor"), dtype=self.data.dtype))
         return Tensor(other)
 
-    def _elementwise(self, name: str, *inputs: Tensor) -> Tensor:
-        op = OPS[name]
-        return Tensor._node(op.forward(np, *[x.data for x in inputs]), name, op.vjp, inputs)
-
     def __add__(self, other):
-        return self._elementwise("add", self, self._lift(other))
+        return _apply(ADD, (self, self._lift(other)))
 
     def __radd__(self, other):
-        return self._elementwise("add", self._lift(other), self)
+        return _apply(ADD, (self._lift(other), self))
 
     def __sub__(self, other):
-        return self._elementwise("sub", self, self._lift(other))
+        return _apply(SUB, (self, self._lift(other)))
 
     def __rsub__(self, other):
-        return self._elementwise("sub", self._lift(other), self)
+        return _apply(SUB, (self._lift(other), self))
 
     def __mul__(self, other):
-        return self._elementwise("mul", self, self._lift(other))
+        return _apply(MUL, (self, self._lift(other)))
 
     def __rmul__(self, other):
-        return self._elementwise("mul", self._lift(other), self)
+        return _apply(MUL, (self._lift(other), self))
 
     def __truediv__(self, other):
-        return self._elementwise("div", self, self._lift(other))
+        return _apply(DIV, (self, self._lift(other)))
 
     def __rtruediv__(self, other):
-        return self._elementwise("div", self._lift(other), self)
+        return _apply(DIV, (self._lift(other), self))
 
     def __neg__(self):
-        return self._elementwise("neg", self)
+        return _apply(OPS["neg"], (self,))
 
     def __pow__(self, exponent):
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
@@ -358,35 +485,72 @@ class Tensor:
                 f"pow expects a number exponent, got {type(exponent).__name__}; "
                 "for a Tensor exponent b write (b * a.log()).exp()"
             )
-        pow_ = OPS["pow"]
-        n = float(exponent)
-        return Tensor._node(
-            pow_.forward(np, self.data, n),
-            "pow",
-            lambda g, out, a: pow_.vjp(g, out, a, n)[:1],  # the exponent is a constant
-            (self,),
-            params=(n,),
-        )
+        return _apply(OPS["pow"], (self,), (as_finite(exponent, "pow"),))
 
     def exp(self) -> Tensor:
         """e to the power of every element."""
-        return self._elementwise("exp", self)
+        return _apply(OPS["exp"], (self,))
 
     def log(self) -> Tensor:
         """Natural logarithm of every element."""
-        return self._elementwise("log", self)
+        return _apply(OPS["log"], (self,))
 
     def relu(self) -> Tensor:
         """max(0, x) elementwise, with gradient 0 at 0."""
-        return self._elementwise("relu", self)
+        return _apply(OPS["relu"], (self,))
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent of every element."""
-        return self._elementwise("tanh", self)
+        return _apply(OPS["tanh"], (self,))
 
     def sigmoid(self) -> Tensor:
-        """Logistic sigmoid of every element, without overflow."""
-        return self._elementwise("sigmoid", self)
+        """Logistic sigmoid of every element, accurate on both tails, without overflow."""
+        return _apply(OPS["sigmoid"], (self,))
+
+    def abs(self) -> Tensor:
+        """|x| elementwise, with gradient 0 at 0 (as PyTorch)."""
+        return _apply(OPS["abs"], (self,))
+
+    __abs__ = abs
+
+    def sqrt(self) -> Tensor:
+        """Square root of every element."""
+        return _apply(OPS["sqrt"], (self,))
+
+    def clip(self, low: float, high: float) -> Tensor:
+        """Every element limited to [low, high]; the gradient passes inside, bounds included.
+
+        >>> Tensor([-2.0, 0.5, 3.0]).clip(-1.0, 1.0)
+        Tensor([-1. ,  0.5,  1. ])
+        """
+        low, high = as_finite(low, "clip"), as_finite(high, "clip")
+        if low > high:
+            raise ValueError(f"clip expects low ≤ high, got low = {low!r}, high = {high!r}")
+        return _apply(OPS["clip"], (self,), (low, high))
+
+    # Comparisons compare elements, as in numpy and PyTorch, and give a bool tensor
+    # outside the graph: a step function has no useful gradient.
+    def _compare(self, name: str, other) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._leaf(np.asarray(OPS[name].forward(ARRAY_MATH, self.data, other)))
+
+    def __eq__(self, other):
+        return self._compare("eq", other)
+
+    def __ne__(self, other):
+        return self._compare("ne", other)
+
+    def __lt__(self, other):
+        return self._compare("lt", other)
+
+    def __le__(self, other):
+        return self._compare("le", other)
+
+    def __gt__(self, other):
+        return self._compare("gt", other)
+
+    def __ge__(self, other):
+        return self._compare("ge", other)
 
     # --- matmul -----------------------------------------------------------------
 
@@ -398,20 +562,21 @@ class Tensor:
 
     # --- reductions -------------------------------------------------------------
 
+    def _reduce(self, name: str, axis, keepdims: bool, *more) -> Tensor:
+        if axis is not None and not isinstance(axis, (numbers.Integral, tuple)):
+            raise TypeError(f"{name} expects axis as an int, a tuple of ints or None, got {axis!r}")
+        axes = _checked_axes(name, axis, self.ndim)
+        if self.size == 0 and name != "sum" or any(self.shape[a] == 0 for a in axes) and name != "sum":
+            raise ValueError(f"{name} of an empty tensor (shape {self.shape}, axis={axis!r}) is undefined")
+        return _apply(OPS[name], (self,), (axis, bool(keepdims), *more))
+
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (an int, a tuple of ints, or None for all).
 
         >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0)
         Tensor([4., 6.])
         """
-        shape = self.shape
-
-        def vjp(g, out, a):
-            if not keepdims:
-                g = np.expand_dims(g, _axes(axis, len(shape)))
-            return (np.broadcast_to(g, shape),)
-
-        return Tensor._node(self.data.sum(axis=axis, keepdims=keepdims), "sum", vjp, (self,))
+        return self._reduce("sum", axis, keepdims)
 
     def mean(self, axis=None, keepdims: bool = False) -> Tensor:
         """Mean over ``axis`` (an int, a tuple of ints, or None for all).
@@ -420,10 +585,20 @@ class Tensor:
         Tensor([[1.5],
                 [3.5]])
         """
-        count = int(np.prod([self.shape[a] for a in _axes(axis, self.ndim)]))
-        if count == 0:
-            raise ValueError(f"mean of an empty tensor (shape {self.shape}, axis={axis!r}) is undefined")
-        return self.sum(axis=axis, keepdims=keepdims) * (1.0 / count)
+        return self._reduce("mean", axis, keepdims)
+
+    def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over ``axis``, dividing by N - ddof (ddof = 0 as numpy; PyTorch's default is 1).
+
+        >>> Tensor([1.0, 2.0, 3.0, 4.0]).var().item()
+        1.25
+        """
+        if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
+            raise ValueError(f"var expects ddof as an int ≥ 0, got {ddof!r}")
+        count = int(np.prod([self.shape[a] for a in _checked_axes("var", axis, self.ndim)]))
+        if count <= ddof:
+            raise ValueError(f"var over {count} elements with ddof={ddof} is undefined: it needs more than ddof")
+        return self._reduce("var", axis, keepdims, int(ddof))
 
     def max(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Largest element over ``axis`` (an int or None). The gradient goes to
@@ -434,26 +609,23 @@ class Tensor:
         >>> x.grad.tolist()
         [[0.0, 1.0], [1.0, 0.0]]
         """
-        if axis is not None and not isinstance(axis, numbers.Integral):
-            raise TypeError(f"max expects axis as an int or None, got {axis!r}")
+        return self._reduce("max", _single_axis("max", axis), keepdims)
+
+    def min(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """Smallest element over ``axis`` (an int or None); the gradient goes to the first arg-min."""
+        return self._reduce("min", _single_axis("min", axis), keepdims)
+
+    def argmax(self, axis: int | None = None) -> Tensor:
+        """Index of the first largest element over ``axis`` (over the flattened tensor for None).
+        An int tensor, outside the graph.
+
+        >>> Tensor([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1).tolist()
+        [1, 0]
+        """
+        axis = _single_axis("argmax", axis)
         if self.size == 0:
-            raise ValueError(f"max of an empty tensor (shape {self.shape}) is undefined")
-        flat = self.data.reshape(-1) if axis is None else self.data
-        along = 0 if axis is None else axis
-        index = np.expand_dims(np.argmax(flat, axis=along), along)
-        out = np.take_along_axis(flat, index, axis=along)
-        shape = self.shape
-
-        def vjp(g, out, a):
-            grad = np.zeros_like(flat)
-            np.put_along_axis(grad, index, np.reshape(g, index.shape), axis=along)
-            return (grad.reshape(shape),)
-
-        if axis is None:
-            out = out.reshape((1,) * self.ndim if keepdims else ())
-        elif not keepdims:
-            out = np.squeeze(out, axis=along)
-        return Tensor._node(out, "max", vjp, (self,))
+            raise ValueError(f"argmax of an empty tensor (shape {self.shape}) is undefined")
+        return Tensor._leaf(np.asarray(OPS["argmax"].forward(ARRAY_MATH, self.data, axis)))
 
     # --- shape ops --------------------------------------------------------------
 
@@ -461,25 +633,44 @@ class Tensor:
         """The same elements in a new shape, as ``ndarray.reshape``."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        before = self.shape
-        return Tensor._node(self.data.reshape(shape), "reshape", lambda g, out, a: (g.reshape(before),), (self,))
+        return _apply(OPS["reshape"], (self,), (tuple(int(n) for n in shape),))
 
     def transpose(self, *axes) -> Tensor:
         """Axes permuted (reversed when none are given), as ``ndarray.transpose``."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         order = _permutation(axes, self.ndim) if axes else tuple(reversed(range(self.ndim)))
-        inverse = tuple(int(i) for i in np.argsort(order))
-        return Tensor._node(
-            self.data.transpose(order), "transpose", lambda g, out, a: (g.transpose(inverse),), (self,)
-        )
+        return _apply(OPS["transpose"], (self,), (order,))
 
     @property
     def T(self) -> Tensor:
         return self.transpose()
 
+    def squeeze(self, axis: int | None = None) -> Tensor:
+        """Drop axes of size 1: ``axis``, or all of them when it is None.
+
+        >>> Tensor([[1.0], [2.0]]).squeeze(1).shape
+        (2,)
+        """
+        if axis is not None and self.shape[_checked_axes("squeeze", axis, self.ndim)[0]] != 1:
+            raise ValueError(f"squeeze expects axis {axis} to have size 1, got shape {self.shape}")
+        return _apply(OPS["squeeze"], (self,), (axis,))
+
+    def unsqueeze(self, axis: int) -> Tensor:
+        """Insert an axis of size 1 at ``axis`` (negative counts from the end of the result).
+
+        >>> Tensor([1.0, 2.0]).unsqueeze(0).shape
+        (1, 2)
+        """
+        _checked_axes("unsqueeze", axis, self.ndim + 1)
+        return _apply(OPS["unsqueeze"], (self,), (axis,))
+
+    def broadcast_to(self, shape) -> Tensor:
+        """This tensor repeated to ``shape`` by numpy's broadcasting rules."""
+        return _apply(OPS["broadcast_to"], (self,), (tuple(shape),))
+
     def __getitem__(self, index) -> Tensor:
-        """numpy indexing, including integer arrays: ``logits[rows, labels]``.
+        """numpy indexing: ints, slices, int arrays and boolean masks: ``logits[rows, labels]``.
 
         >>> x = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
         >>> picked = x[[0, 1, 1], [1, 0, 0]]
@@ -488,13 +679,7 @@ class Tensor:
         [[0.0, 1.0], [2.0, 0.0]]
         """
         index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else _index_part(index)
-
-        def vjp(g, out, a):
-            grad = np.zeros_like(a)
-            np.add.at(grad, index, g)  # add.at, so that a repeated index collects every gradient
-            return (grad,)
-
-        return Tensor._node(self.data[index], "getitem", vjp, (self,))
+        return _apply(OPS["getitem"], (self,), (index,))
 
     # --- softmax family -----------------------------------------------------------
 
@@ -504,13 +689,7 @@ class Tensor:
         >>> Tensor([[1e4, -1e4]]).log_softmax().tolist()
         [[0.0, -20000.0]]
         """
-        shifted = self.data - self.data.max(axis=axis, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-
-        def vjp(g, out, a):
-            return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
-
-        return Tensor._node(out, "log_softmax", vjp, (self,))
+        return _apply(OPS["log_softmax"], (self,), (_single_axis("log_softmax", axis),))
 
     def softmax(self, axis: int = -1) -> Tensor:
         """Probabilities along ``axis`` that sum to 1, computed without overflow.
@@ -518,21 +697,18 @@ class Tensor:
         >>> Tensor([[0.0, 0.0]]).softmax().tolist()
         [[0.5, 0.5]]
         """
-        out = _softmax(self.data, axis)
-
-        def vjp(g, out, a):
-            return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
-
-        return Tensor._node(out, "softmax", vjp, (self,))
+        return _apply(OPS["softmax"], (self,), (_single_axis("softmax", axis),))
 
     # --- backpropagation ----------------------------------------------------------
 
-    def backward(self, grad=None) -> None:
+    def backward(self, grad=None, create_graph: bool = False) -> None:
         """Fill in ``grad`` on every tensor this one depends on that requires it.
 
         ``grad`` is ∂f/∂self; it may be left out only when self has one element
         (then it is 1). Leaves accumulate their gradient; intermediate tensors
-        hold the gradient of the latest pass.
+        hold the gradient of the latest pass. With ``create_graph=True`` every
+        ``grad`` is a Tensor in a graph of its own, which can be differentiated
+        again (see :func:`autograd.grad`).
 
         >>> x = Tensor([1.0, 2.0], requires_grad=True)
         >>> (x * 3).backward(grad=[1.0, 10.0])
@@ -555,54 +731,60 @@ class Tensor:
             grad = _as_array(grad, self.dtype)
             if grad.shape != self.shape:
                 raise ValueError(f"backward() got a gradient of shape {grad.shape} for a tensor of shape {self.shape}")
-        order = topological_order(self)
-        for node in order:
-            if node._inputs:
-                node.grad = None
-        _accumulate(self, grad)
-        for node in reversed(order):
-            inputs = node._inputs
-            if not inputs or node.grad is None:
-                continue
-            grads = node._vjp(node.grad, node.data, *[x.data for x in inputs])
-            for i, (x, g) in enumerate(zip(inputs, grads)):
-                if x.requires_grad:
-                    _accumulate(x, _sum_to_shape(g, x.data.shape))
-                    if not np.isfinite(x.grad).all():
-                        raise _gradient_error(node, i, g)
+        backpropagate(self, Tensor._leaf(grad) if create_graph else grad, create_graph)
+
+    # What backpropagate asks of a node (see autograd.backprop).
+
+    def _forget_grad(self) -> None:
+        if self.inputs:
+            self.grad = None
+
+    def _local_gradients(self, upstream, create_graph: bool) -> tuple:
+        if create_graph:  # the rule runs on the nodes, so its result is a graph too
+            return self._op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params)
+        return self._op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params)
+
+    def _add_grad(self, contribution, source: Tensor) -> None:
+        if not self.requires_grad:
+            return
+        contribution = _sum_to_shape(contribution, self.data.shape)  # undo broadcasting
+        graph = contribution.__class__ is Tensor
+        if self.grad is None:
+            # A leaf owns its gradient array, so that later passes can add into it in place;
+            # an intermediate's gradient is only read by this pass, so sharing is safe.
+            total = contribution if graph or self.inputs else np.array(contribution, dtype=self.data.dtype)
+        elif graph or self.inputs or self.grad.__class__ is Tensor:
+            total = self.grad + contribution
+        else:
+            total = self.grad
+            total += contribution
+        if not np.isfinite(total.data if total.__class__ is Tensor else total).all():
+            raise _gradient_error(source, self, contribution)
+        self.grad = total
 
 
-def _accumulate(node: Tensor, grad: np.ndarray) -> None:
-    if node._inputs:  # an intermediate: its gradient is only read by this pass, sharing is safe
-        node.grad = grad if node.grad is None else node.grad + grad
-    elif node.grad is None:  # a leaf owns its gradient array, so later passes can add in place
-        node.grad = np.array(grad, dtype=node.data.dtype)
-    else:
-        node.grad += grad
+ADD, SUB, MUL, DIV = (OPS[name] for name in ("add", "sub", "mul", "div"))
 
 
-def _gradient_error(node: Tensor, i: int, local: np.ndarray) -> ArithmeticError:
-    """The error for a backward step through ``node`` that left input ``i``'s gradient non-finite."""
-    shapes = " and ".join(str(x.shape) for x in node._inputs)
-    where = f"backward through {node.op} of shape {shapes}"
-    if np.isfinite(local).all():
-        return OverflowError(
-            f"{where}: adding its contribution to the gradient that input {i} already holds "
-            f"(from another path, or an earlier backward()) overflows {local.dtype}"
-        )
-    index = tuple(int(k) for k in np.argwhere(~np.isfinite(local))[0])
-    message = f"{where}: the gradient of input {i} is not finite at index {index}"
-    if node.op in OPS:  # elementwise: quote the inputs there, as the forward errors do
-        op = OPS[node.op]
-        values = [np.broadcast_to(x.data, local.shape)[index].item() for x in node._inputs]
-        message += " (" + ", ".join(f"{name} = {v!r}" for name, v in zip(op.inputs, values)) + ")"
-    return ArithmeticError(message)
+def as_finite(x, where: str) -> float:
+    """A real number as a finite float (no bool, NaN or inf), or an error naming ``where``."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not np.isfinite(x):
+        raise ValueError(f"{where} expects a finite real number, got {x!r}")
+    return float(x)
 
 
-def _softmax(z: np.ndarray, axis: int) -> np.ndarray:
-    # The row maximum is subtracted first, so the largest exponent is e^0 = 1.
-    exps = np.exp(z - z.max(axis=axis, keepdims=True))
-    return exps / exps.sum(axis=axis, keepdims=True)
+def _checked_axes(name: str, axis, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None, an int or a tuple) checked against ``ndim``, as non-negative axes."""
+    for a in () if axis is None else axis if isinstance(axis, tuple) else (axis,):
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral) or not -max(ndim, 1) <= a < max(ndim, 1):
+            raise ValueError(f"{name} got axis {axis!r} for a tensor with {ndim} axes")
+    return _axes(axis, ndim)
+
+
+def _single_axis(name: str, axis):
+    if axis is not None and (isinstance(axis, bool) or not isinstance(axis, numbers.Integral)):
+        raise TypeError(f"{name} expects axis as an int or None, got {axis!r}")
+    return axis
 
 
 def matmul(a: Tensor, b: Tensor) -> Tensor:
@@ -623,25 +805,24 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             f"matmul: shapes {a.shape} and {b.shape} do not align: "
             f"a has {a.shape[-1]} columns but b has {inner_b} rows"
         )
-    if a.ndim == 2 and b.ndim == 2:  # the common case: skip the product for an input that needs no gradient
-        def vjp(g, out, a_data, b_data):
-            return (g @ b_data.T if a.requires_grad else None, a_data.T @ g if b.requires_grad else None)
-    else:
-        vjp = _matmul_vjp
-    return Tensor._node(np.matmul(a.data, b.data), "matmul", vjp, (a, b))
+    return _apply(OPS["matmul"], (a, b))
 
 
-def _matmul_vjp(g, out, a, b):    # Treat 1-D operands as a row (a) or a column (b), as numpy does, and put back
-    # the axes that numpy dropped from the result.
-    a2 = a.reshape(1, -1) if a.ndim == 1 else a
-    b2 = b.reshape(-1, 1) if b.ndim == 1 else b
-    if b.ndim == 1:
-        g = np.expand_dims(g, -1)
-    if a.ndim == 1:
-        g = np.expand_dims(g, -2)
-    grad_a = _sum_to_shape(g @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
-    grad_b = _sum_to_shape(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape)
-    return grad_a, grad_b
+def where(condition, a, b) -> Tensor:
+    """Elementwise ``a`` where ``condition`` holds, else ``b``; the gradient goes to the one chosen.
+
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> y = where(x > 0, x, x * 0.1)  # a leaky relu
+    >>> y.sum().backward()
+    >>> y.tolist(), x.grad.tolist()
+    ([-0.1, 2.0], [0.1, 1.0])
+    """
+    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    if condition.dtype != np.bool_:
+        raise TypeError(f"where expects a bool condition (such as x > 0), got dtype {condition.dtype}")
+    a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
+    b = b if isinstance(b, Tensor) else a._lift(b)
+    return _apply(OPS["where"], (a, b), (condition,))
 
 
 def as_labels(labels, classes: int) -> np.ndarray:
@@ -698,32 +879,7 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
     labels = as_labels(labels, logits.shape[1])
     if len(labels) != logits.shape[0]:
         raise ValueError(f"cross_entropy got {logits.shape[0]} rows of logits but {len(labels)} labels")
-    count = len(labels)
-    rows = np.arange(count)
-    # The row maximum is subtracted first, so the largest exponent is e^0 = 1.
-    shifted = logits.data - logits.data.max(axis=1, keepdims=True)
-    exps = np.exp(shifted)
-    totals = exps.sum(axis=1, keepdims=True)
-    probabilities = exps / totals
-    picked = probabilities[rows, labels]
-    if eps == 0:
-        log_p = shifted[rows, labels] - np.log(totals[:, 0])
-    else:
-        log_p = np.log(picked + eps)
-    loss = -log_p.sum() / count
-
-    def vjp(g, out, z):
-        # d(-log(p_y + eps))/dz = c (p - onehot(y)), with c = p_y / (p_y + eps) (1 when eps = 0).
-        scale = g / count
-        if eps:
-            scale = scale * (picked / (picked + eps))
-            grad = probabilities * scale[:, None]
-        else:
-            grad = probabilities * scale
-        grad[rows, labels] -= scale
-        return (grad,)
-
-    return Tensor._node(np.array(loss, dtype=logits.dtype), "cross_entropy", vjp, (logits,))
+    return _apply(OPS["cross_entropy"], (logits,), (labels, float(eps)))
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:

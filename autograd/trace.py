@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .ops import OPS
 from .value import INPUT, Value, topological_order
 
 
@@ -72,7 +71,7 @@ def expression(node: Value, names: dict[int, str]) -> str:
     """How ``node`` was computed, written over its inputs' names (``"input"`` for a leaf)."""
     if not node.inputs:
         return node.op
-    return OPS[node.op].expression.format(*(names[id(x)] for x in node.inputs))
+    return node._op.write([names[id(x)] for x in node.inputs], node.params)
 
 
 def trace(root: Value, include_constants: bool = False) -> list[TraceRow]:
@@ -139,7 +138,7 @@ def _local_gradients(node, upstream: float) -> tuple[float, ...]:
     With ``upstream=1.0`` these are the local gradients ∂node/∂input. This is
     the only place that calls an op's rule.
     """
-    return tuple(node._op.vjp(upstream, node.data, *[x.data for x in node.inputs]))
+    return tuple(node._local_gradients(upstream, False))
 
 
 def _walk_order(root) -> list:

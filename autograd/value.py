@@ -1,9 +1,10 @@
 """The scalar engine: a `Value` wraps one float and remembers how it was made.
 
 Every op on Values builds a new node that records its op (from the registry in
-:mod:`autograd.ops`) and its inputs. Together the nodes form a graph of the
-whole computation, and :meth:`Value.backward` walks it in reverse topological
-order, applying each op's local gradient rule (the chain rule).
+:mod:`autograd.ops`), its inputs and the op's parameters. Together the nodes
+form a graph of the whole computation, and :meth:`Value.backward` walks it in
+reverse topological order, applying each op's local gradient rule (the chain
+rule, in :func:`autograd.backprop.backpropagate`, which serves both engines).
 
 This module is pure Python on purpose: it imports no numpy, so it runs
 unchanged in a browser under Pyodide.
@@ -21,6 +22,7 @@ import itertools
 import math
 import numbers
 
+from .backprop import backpropagate, topological_order
 from .ops import OPS, SCALAR_MATH, Op
 
 INPUT = "input"  # the op of a leaf that the user made: a parameter or an input
@@ -53,7 +55,7 @@ def as_float(x, where: str) -> float:
 
 
 def _describe(op: Op, values, at: str = "") -> str:
-    shown = ", ".join(f"{name} = {value!r}" for name, value in zip(op.inputs, values))
+    shown = ", ".join(f"{name} = {value!r}" for name, value in zip(op.inputs + op.params, values))
     return f"{op.name} got {shown}{at}"
 
 
@@ -69,16 +71,13 @@ def forward_error(op: Op, values, cause: Exception | None, at: str = "") -> Exce
     return ValueError(f"{_describe(op, values, at)}: {op.name} is undefined there{expected}")
 
 
-ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, RELU, TANH, SIGMOID = (
-    OPS[name] for name in ("add", "sub", "mul", "div", "neg", "pow", "exp", "log", "relu", "tanh", "sigmoid")
-)
-
 
 class Value:
     """A scalar node in a computation graph: its ``data``, its ``grad`` and its history.
 
     ``data`` is always a finite float. ``grad`` is ∂(result)/∂(this node) after
-    ``result.backward()``, and starts at 0.0. ``label`` is an optional name that
+    ``result.backward()``, and starts at 0.0 (an optimizer's ``zero_grad()``
+    sets it to None: no gradient yet). ``label`` is an optional name that
     traces and graph figures show.
 
     >>> a = Value(2.0, label="a")
@@ -88,7 +87,7 @@ class Value:
     (5.0, 4.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_inputs", "_seq")
+    __slots__ = ("data", "grad", "label", "inputs", "params", "_op", "_seq")
 
     def __init__(self, data, label: str | None = None):
         if label is not None and not isinstance(label, str):
@@ -96,8 +95,9 @@ class Value:
         self.data = as_float(data, "Value")
         self.grad = 0.0
         self.label = label
+        self.inputs = ()  # the nodes this one was computed from (empty for a leaf)
+        self.params = ()  # the op's parameters, such as pow's exponent
         self._op = INPUT
-        self._inputs = ()
         self._seq = _next_seq()
 
     # --- the graph, read-only -------------------------------------------------
@@ -108,11 +108,6 @@ class Value:
         return self._op if isinstance(self._op, str) else self._op.name
 
     @property
-    def inputs(self) -> tuple[Value, ...]:
-        """The nodes this one was computed from (empty for a leaf)."""
-        return self._inputs
-
-    @property
     def is_constant(self) -> bool:
         """True for a leaf the engine lifted from a plain number."""
         return self._op is CONSTANT
@@ -120,39 +115,31 @@ class Value:
     # --- building nodes -----------------------------------------------------
 
     def __add__(self, other):
-        other = other if isinstance(other, Value) else _constant(other, "add")
-        return _make(ADD, (self, other), (self.data, other.data))
+        return _make(ADD, (self, _value(other, "add")))
 
     def __radd__(self, other):
-        other = _constant(other, "add")
-        return _make(ADD, (other, self), (other.data, self.data))
+        return _make(ADD, (_value(other, "add"), self))
 
     def __sub__(self, other):
-        other = other if isinstance(other, Value) else _constant(other, "sub")
-        return _make(SUB, (self, other), (self.data, other.data))
+        return _make(SUB, (self, _value(other, "sub")))
 
     def __rsub__(self, other):
-        other = _constant(other, "sub")
-        return _make(SUB, (other, self), (other.data, self.data))
+        return _make(SUB, (_value(other, "sub"), self))
 
     def __mul__(self, other):
-        other = other if isinstance(other, Value) else _constant(other, "mul")
-        return _make(MUL, (self, other), (self.data, other.data))
+        return _make(MUL, (self, _value(other, "mul")))
 
     def __rmul__(self, other):
-        other = _constant(other, "mul")
-        return _make(MUL, (other, self), (other.data, self.data))
+        return _make(MUL, (_value(other, "mul"), self))
 
     def __truediv__(self, other):
-        other = other if isinstance(other, Value) else _constant(other, "div")
-        return _make(DIV, (self, other), (self.data, other.data))
+        return _make(DIV, (self, _value(other, "div")))
 
     def __rtruediv__(self, other):
-        other = _constant(other, "div")
-        return _make(DIV, (other, self), (other.data, self.data))
+        return _make(DIV, (_value(other, "div"), self))
 
     def __neg__(self):
-        return _make(NEG, (self,), (self.data,))
+        return _make(NEG, (self,))
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
@@ -160,8 +147,7 @@ class Value:
                 "pow expects a number exponent, got a Value; "
                 "for a Value exponent b write (b * a.log()).exp()"
             )
-        exponent = _constant(exponent, "pow")
-        return _make(POW, (self, exponent), (self.data, exponent.data))
+        return _make(POW, (self,), (as_float(exponent, "pow"),))
 
     def __rpow__(self, base):
         raise TypeError(
@@ -171,33 +157,53 @@ class Value:
 
     def exp(self) -> Value:
         """e to the power of this value. Raises OverflowError above 709.78."""
-        return _make(EXP, (self,), (self.data,))
+        return _make(EXP, (self,))
 
     def log(self) -> Value:
         """Natural logarithm. Raises ValueError unless the value is > 0."""
-        return _make(LOG, (self,), (self.data,))
+        return _make(LOG, (self,))
 
     def relu(self) -> Value:
         """max(0, value), with gradient 0 at 0."""
-        return _make(RELU, (self,), (self.data,))
+        return _make(RELU, (self,))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
-        return _make(TANH, (self,), (self.data,))
+        return _make(TANH, (self,))
 
     def sigmoid(self) -> Value:
-        """Logistic sigmoid 1 / (1 + e^-value), without overflow for any value."""
-        return _make(SIGMOID, (self,), (self.data,))
+        """Logistic sigmoid 1 / (1 + e^-value), accurate on both tails, without overflow."""
+        return _make(SIGMOID, (self,))
+
+    def abs(self) -> Value:
+        """|value|, with gradient 0 at 0 (as PyTorch)."""
+        return _make(ABS, (self,))
+
+    def __abs__(self) -> Value:
+        return self.abs()
+
+    def sqrt(self) -> Value:
+        """Square root. Raises ValueError for a negative value."""
+        return _make(SQRT, (self,))
+
+    def clip(self, low: float, high: float) -> Value:
+        """The value limited to [low, high]; the gradient passes inside, bounds included."""
+        low, high = as_float(low, "clip"), as_float(high, "clip")
+        if low > high:
+            raise ValueError(f"clip expects low ≤ high, got low = {low!r}, high = {high!r}")
+        return _make(CLIP, (self,), (low, high))
 
     # --- backpropagation ----------------------------------------------------
 
-    def backward(self) -> None:
+    def backward(self, create_graph: bool = False) -> None:
         """Fill in ``grad`` on every node this value depends on.
 
         Gradients accumulate across calls, as in PyTorch: a leaf's ``grad``
         (an input or a parameter) is added to, never overwritten, so call
         ``zero_grad()`` (or set ``grad = 0.0``) between steps. The ``grad`` of
         an intermediate node holds the gradient of the latest backward pass.
+        With ``create_graph=True`` every ``grad`` is a Value, a graph of its
+        own that can be differentiated again (see :func:`autograd.grad`).
 
         >>> x = Value(3.0)
         >>> y = x * x
@@ -205,71 +211,83 @@ class Value:
         >>> x.grad  # 6.0 from each call
         12.0
         """
-        order = topological_order(self)
-        for node in order:
-            # Intermediate nodes start afresh; a leaf whose optimizer set grad to None starts at 0.
-            if node._inputs or node.grad is None:
-                node.grad = 0.0
-        self.grad += 1.0
-        for node in reversed(order):
-            inputs = node._inputs
-            if not inputs:
-                continue
-            # Every op has one or two inputs. Unpacking them by name, rather than
-            # looping over them, halves the time of the backward pass.
-            try:
-                if len(inputs) == 2:
-                    a, b = inputs
-                    grad_a, grad_b = node._op.vjp(node.grad, node.data, a.data, b.data)
-                else:
-                    (a,), b = inputs, None
-                    (grad_a,), grad_b = node._op.vjp(node.grad, node.data, a.data), 0.0
-            except ArithmeticError:
-                raise _gradient_error(node) from None
-            a.grad += grad_a
-            if b is not None:
-                b.grad += grad_b
-            # Checking the sums catches a non-finite local gradient and an overflow of the sum alike.
-            if not (_isfinite(a.grad) and (b is None or _isfinite(b.grad))):
-                raise _gradient_error(node, grad_a, grad_b)
+        backpropagate(self, Value(1.0) if create_graph else 1.0, create_graph)
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 (gradients accumulate across backward calls)."""
         self.grad = 0.0
+
+    # What backpropagate asks of a node (see autograd.backprop).
+
+    def _forget_grad(self) -> None:
+        if self.inputs:
+            self.grad = None
+
+    def _local_gradients(self, upstream, create_graph: bool) -> tuple:
+        if create_graph:  # the rule runs on the nodes, so its result is a graph too
+            return self._op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params)
+        try:
+            return self._op.vjp(SCALAR_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params)
+        except ArithmeticError:
+            raise _gradient_error(self) from None
+
+    def _add_grad(self, contribution, source: Value) -> None:
+        total = contribution if self.grad is None else self.grad + contribution
+        if not _isfinite(total if total.__class__ is float else total.data):
+            raise _gradient_error(source, contribution, self)
+        self.grad = total
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
-def _gradient_error(node: Value, *local_grads: float) -> ArithmeticError:
+def _gradient_error(node: Value, contribution=None, receiver: Value | None = None) -> ArithmeticError:
     """The error for a backward step at ``node`` that left a gradient non-finite.
 
-    Either the op's local gradient is not finite at its inputs (no ``local_grads``
-    were computed, or one of them is inf or NaN), or every contribution was
-    finite and adding one to the gradient its input already held, from another
-    path, overflowed.
+    Either the op's local gradient is not finite at its inputs, or the
+    contribution was finite and adding it to the gradient its input already
+    held, from another path, overflowed.
     """
-    where = _describe(node._op, [x.data for x in node._inputs])
-    if not local_grads or not all(_isfinite(g) for g in local_grads):
+    where = _describe(node._op, [x.data for x in node.inputs] + list(node.params))
+    contribution = contribution.data if isinstance(contribution, Value) else contribution
+    if receiver is None or not _isfinite(contribution):
         return ArithmeticError(f"backward through {where}: the gradient is not finite there")
-    name, grad = next(
-        (name, g) for name, x, g in zip(node._op.inputs, node._inputs, local_grads) if not _isfinite(x.grad)
-    )
+    name = node._op.inputs[node.inputs.index(receiver)] if receiver in node.inputs else "the output"
     return OverflowError(
-        f"backward through {where}: adding its contribution {grad!r} to the gradient that {name} "
+        f"backward through {where}: adding its contribution {contribution!r} to the gradient that {name} "
         "already holds (from another path, or an earlier backward()) overflows a float"
     )
 
 
-def _new_node(data: float, op, inputs: tuple) -> Value:
+class _GraphMath:
+    """The rules' math on Value nodes, for ``create_graph=True``: steps and signs are constants."""
+
+    @staticmethod
+    def positive(a: Value) -> Value:
+        return _constant(SCALAR_MATH.positive(a.data))
+
+    @staticmethod
+    def sign(a: Value) -> Value:
+        return _constant(SCALAR_MATH.sign(a.data))
+
+    @staticmethod
+    def inside(a: Value, low: float, high: float) -> Value:
+        return _constant(SCALAR_MATH.inside(a.data, low, high))
+
+
+GRAPH_MATH = _GraphMath()
+
+
+def _new_node(data: float, op, inputs: tuple, params: tuple = ()) -> Value:
     # Nodes the engine makes itself skip __init__: their data is already checked.
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node.label = None
+    node.inputs = inputs
+    node.params = params
     node._op = op
-    node._inputs = inputs
     node._seq = _next_seq()
     return node
 
@@ -277,46 +295,29 @@ def _new_node(data: float, op, inputs: tuple) -> Value:
 _new_value = object.__new__
 
 
-def _constant(x, op_name: str) -> Value:
-    """A plain number in an expression (the 2 in ``2 * v``), lifted to a constant leaf."""
-    return _new_node(as_float(x, op_name), CONSTANT, ())
+def _constant(x: float) -> Value:
+    """A plain number in an expression (the 2 in ``2 * v``), as a constant leaf."""
+    return _new_node(x, CONSTANT, ())
 
 
-def _make(op: Op, inputs: tuple, values: tuple) -> Value:
-    """The node for ``op`` over ``inputs``: the registry's forward rule on their ``values``, checked."""
+def _value(x, op_name: str) -> Value:
+    return x if isinstance(x, Value) else _constant(as_float(x, op_name))
+
+
+def _make(op: Op, inputs: tuple, params: tuple = ()) -> Value:
+    """The node for ``op`` over ``inputs``: the registry's forward rule on their data, checked."""
+    values = [x.data for x in inputs]
     try:
-        out = op.forward(SCALAR_MATH, *values)
+        out = op.forward(SCALAR_MATH, *values, *params)
     except (ArithmeticError, ValueError) as error:
-        raise forward_error(op, values, error) from None
+        raise forward_error(op, values + list(params), error) from None
     if out.__class__ is not float or not _isfinite(out):
         # A negative base to a fractional power gives a complex number; anything else overflowed.
-        raise forward_error(op, values, ValueError() if isinstance(out, complex) else None)
-    return _new_node(out, op, inputs)
+        raise forward_error(op, values + list(params), ValueError() if isinstance(out, complex) else None)
+    return _new_node(out, op, inputs, params)
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, each listed after all of its inputs.
-
-    An iterative depth-first search, so graphs of any depth work without
-    touching Python's recursion limit.
-
-    >>> a = Value(1.0); b = a + 2; c = b * a
-    >>> [n.op for n in topological_order(c)]
-    ['input', 'const', 'add', 'mul']
-    """
-    order: list[Value] = []
-    visited = {root}  # nodes hash by identity
-    # Each stack entry holds a node and an iterator over its inputs, which
-    # remembers how far the search has got through them.
-    stack = [(root, iter(root._inputs))]
-    while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if child not in visited:
-                visited.add(child)
-                stack.append((child, iter(child._inputs)))
-                break
-        else:  # every input is done, so the node is too
-            stack.pop()
-            order.append(node)
-    return order
+ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, RELU, TANH, SIGMOID, ABS, SQRT, CLIP = (
+    OPS[name] for name in
+    ("add", "sub", "mul", "div", "neg", "pow", "exp", "log", "relu", "tanh", "sigmoid", "abs", "sqrt", "clip")
+)

@@ -127,7 +127,7 @@ def run(quick: bool = False) -> Result:
     layers = scalar_model(weights)
     parameters = sum(len(layer.parameters()) for layer in layers)
     scalar = Row("Scalar engine (Value)", best_time(lambda: repeat(lambda: scalar_iteration(layers, x, targets), iterations), repeats))
-    per_node, nodes = bytes_per_node(lambda: scalar_iteration(layers, x, targets), lambda v: v._inputs, parameters)
+    per_node, nodes = bytes_per_node(lambda: scalar_iteration(layers, x, targets), lambda v: v.inputs, parameters)
     scalar.extra.update({"bytes per node": per_node, "nodes per iteration": nodes,
                          "seconds per iteration, cycle collector off": without_gc(lambda: scalar_iteration(layers, x, targets), 3),
                          "loss": scalar_iteration(layers, x, targets).data})

@@ -19,7 +19,7 @@ def evaluate_with(root: Value, node: Value, shift: float) -> float:
     for n in topological_order(root):
         if n.inputs and n is not node:
             op = OPS[n.op]
-            values[id(n)] = op.forward(SCALAR_MATH, *(values[id(x)] for x in n.inputs))
+            values[id(n)] = op.forward(SCALAR_MATH, *(values[id(x)] for x in n.inputs), *n.params)
         else:
             values[id(n)] = n.data + (shift if n is node else 0.0)
     return values[id(root)]

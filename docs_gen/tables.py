@@ -26,10 +26,9 @@ def operations_table() -> str:
         "|---|---|---|---|---|",
     ]
     for op in OPS.values():
-        expression = op.expression.format(*op.inputs)
+        expression = op.write(op.inputs, op.params)
         domain = op.domain or "all real inputs"
-        # One line per input's partial derivative (the registry separates them with ",\quad").
-        gradients = "<br>".join(_math(part) for part in op.grad_latex.split(r",\quad"))
+        gradients = "<br>".join(_math(part) for part in op.grad_latex) or "none: not differentiable"
         lines.append(
             f"| `{op.name}`<br>`{_cell(expression)}` | {_math(op.forward_latex)} | {gradients} "
             f"| {_cell(op.description)} | {_cell(domain)} |"

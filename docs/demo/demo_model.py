@@ -36,7 +36,7 @@ default results into the page.
 >>> evaluate("__import__('os')", {"w1": 0, "w2": 0, "x1": 0, "x2": 0})
 Traceback (most recent call last):
 ...
-demo_model.ExpressionError: __import__ is not allowed: use w1, w2, x1, x2, numbers, + - * / ** and the ops exp, log, relu, tanh, sigmoid
+demo_model.ExpressionError: __import__ is not allowed: use w1, w2, x1, x2, numbers, + - * / ** and the ops exp, log, relu, tanh, sigmoid, abs, sqrt
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ VARIABLES = ("w1", "w2", "x1", "x2")
 LABELS = {"w1": "w₁", "w2": "w₂", "x1": "x₁", "x2": "x₂"}
 """How each variable is labelled in traces and graphs (as in the docs' worked example)."""
 
-FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and hasattr(Value, name))
+FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and not op.params and hasattr(Value, name))
 """The engine's one-input ops that a Value has as methods: usable as f(a) or a.f()."""
 
 DEFAULT_EXPRESSION = """\
