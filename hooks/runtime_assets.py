@@ -15,7 +15,9 @@ Assets: :func:`build_runtime_assets` writes everything the runtime downloads
 into ``site/runtime/assets/``, each file gzip-compressed and named by its
 content's hash, listed in ``manifest.json``. It is a pure function of its
 inputs (Pyodide and CodeMirror from ``node_modules``, Graphviz, this
-repository's ``autograd/`` and the site's Python), so a cache can wrap it.
+repository's ``autograd/`` and the site's Python: :func:`runtime_inputs`), so
+the build keeps its output in the build cache (``docs_gen.cache``) and makes it
+again only when one of them changed.
 Python starts cold, without a memory snapshot, from a standard library trimmed
 to the modules the site's code and common reader code import (found by booting
 the same Pyodide under Node); ``benchmarks/runtime_timing.py`` measures why.
@@ -24,6 +26,7 @@ the same Pyodide under Node); ``benchmarks/runtime_timing.py`` measures why.
 from __future__ import annotations
 
 import ast
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -188,8 +191,24 @@ def build_runtime_assets(target: Path) -> dict:
     return manifest
 
 
+def runtime_inputs() -> list:
+    """What :func:`build_runtime_assets` is a function of: the key of its entry in the build cache."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return [Path(__file__), REPO / "package-lock.json", PACKAGE, *SITE_PYTHON, EDITOR_ENTRY.parent, f"node {node}"]
+
+
+def on_pre_build(config, **kwargs):
+    # Made once per set of inputs (docs_gen.cache), in the background while the pages are built.
+    from docs_gen import cache
+
+    cache.start("runtime", runtime_inputs(), build_runtime_assets)
+
+
 def on_post_build(config, **kwargs):
-    build_runtime_assets(Path(config["site_dir"]) / ASSETS)
+    from docs_gen import cache
+
+    made = cache.folder("runtime", runtime_inputs(), build_runtime_assets, stale_while_serving=True)
+    cache.copy_into(made, Path(config["site_dir"]) / ASSETS)
 
 
 def on_files(files, config, **kwargs):
@@ -233,6 +252,12 @@ def _pure(module: str) -> bool:
 
 def numpy_modules() -> set[str]:
     """The package's modules that import numpy, directly or through another such module."""
+    # Asked for every import of every block: worked out once per version of the package's files.
+    return set(_numpy_modules(tuple((p.name, p.stat().st_mtime_ns) for p in sorted(PACKAGE.glob("*.py")))))
+
+
+@functools.lru_cache(maxsize=4)
+def _numpy_modules(files: tuple) -> frozenset[str]:
     imports = {}
     for path in PACKAGE.glob("*.py"):
         name = "autograd" if path.stem == "__init__" else f"autograd.{path.stem}"
@@ -251,7 +276,7 @@ def numpy_modules() -> set[str]:
         more = {name for name, found in imports.items() if found & heavy} - heavy
         heavy |= more
         grew = bool(more)
-    return heavy
+    return frozenset(heavy)
 
 
 def mark_runnable_blocks(markdown: str) -> str:

@@ -1,6 +1,7 @@
 // Render Graphviz DOT (read from stdin) to SVG (written to stdout) with the
 // WebAssembly Graphviz of @viz-js/viz, so no system Graphviz is needed.
-//   node scripts/render_dot.mjs < graph.dot > graph.svg
+//   node docs_gen/render_dot.mjs < graph.dot > graph.svg
+// docs_gen/graph_figure.py runs it for the build (and caches its output by the DOT text).
 import { instance } from "@viz-js/viz";
 
 const chunks = [];
