@@ -6,7 +6,6 @@
 #   bash dev.sh serve        set up, then serve the site at http://127.0.0.1:8000/autograd/
 #   bash dev.sh test [ARGS]  set up, then run the whole test suite (ARGS go to pytest)
 #   bash dev.sh build        set up, then build the site strictly into site/ (SITE_URL: its address)
-#   bash dev.sh regenerate   set up, then write the figures and tables into generated/
 #
 # Setting up is skipped when nothing it depends on changed since the last time: pip's
 # inputs (the requirement files, pyproject.toml, the venv's Python) are stamped in .venv,
@@ -51,6 +50,5 @@ case "${1:-}" in
   serve) setup; exec .venv/bin/mkdocs serve ;;
   test) setup requirements-test.txt; shift; exec .venv/bin/python -m pytest "$@" ;;
   build) setup; exec .venv/bin/mkdocs build --strict --clean --site-dir site ;;
-  regenerate) setup; exec .venv/bin/python scripts/regenerate.py ;;
-  *) echo "usage: bash dev.sh serve | test [pytest arguments] | build | regenerate" >&2; exit 2 ;;
+  *) echo "usage: bash dev.sh serve | test [pytest arguments] | build" >&2; exit 2 ;;
 esac

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
-import sys
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,10 +19,9 @@ from autograd import OPS
 from autograd.examples import EXAMPLE_POINT, sigmoid_neuron_with_l2
 from autograd.trace import trace
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from docs_gen import cache, derivations, finite_differences, notebook, overview, tables
 
-from docs_gen import derivations, finite_differences, notebook, tables  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 # The trace of the original project page: variable, forward value, gradient (4 decimals).
 PAGE_TRACE = [
@@ -160,9 +159,11 @@ def test_overview_headline_matches_the_training_notebooks_results(built_site):
     for table in page_tables(built_site, "training"):
         if table and table[0] == ["Metric", "Value"]:
             results = dict(table[1:])
-    assert set(results) == {"Final accuracy", "Final loss", "Iterations", "Classes", "Samples", "Input dimensions"}
+    assert set(results) == {"Final accuracy", "Final loss", "Iterations", "Learning rate", "Classes", "Samples",
+                            "Input dimensions"}
     assert f"<strong>{results['Final accuracy']} accuracy</strong>" in overview
     assert f"<strong>{results['Final loss']}</strong>" in overview
+    assert f"(learning rate {results['Learning rate']}, {results['Iterations']} epochs)" in overview
     assert (results["Iterations"], results["Classes"], results["Samples"], results["Input dimensions"]) == ("500", "4", "100", "2")
     assert float(results["Final accuracy"].rstrip("%")) >= 95
 
@@ -172,7 +173,8 @@ def test_training_page_is_executed_with_progress_figures_and_a_download(built_si
     assert re.search(r"epoch\s+500\s+loss", html), "the training progress is printed"
     assert html.count("<svg") - html.count('class="clipboard-copy-icon"') >= 3, "dataset, curves, regions"
     assert "cdnjs" not in html and "mathjax" not in html.lower()
-    assert (built_site / "training" / "training.ipynb").is_file()
+    download = notebook.nbformat.read(built_site / "training" / "training.ipynb", as_version=4)
+    assert len(notebook.outputs(download, "image/svg+xml")) == 4, "the download is the executed notebook"
 
 
 def test_how_it_works_excerpts_are_the_current_source(built_site):
@@ -184,7 +186,8 @@ def test_how_it_works_excerpts_are_the_current_source(built_site):
     for obj in (Value.backward, topological_order):
         first_line = inspect.getsource(obj).strip().splitlines()[0]
         name = first_line.split("(")[0].split()[-1]
-        assert f"autograd/value.py, lines {inspect.getsourcelines(obj)[1]}" in html, name
+        where = Path(inspect.getsourcefile(obj)).resolve().relative_to(REPO).as_posix()
+        assert f"{where}, lines {inspect.getsourcelines(obj)[1]}" in html, name
 
 
 def test_api_reference_covers_every_module(built_site):
@@ -207,17 +210,60 @@ def test_katex_is_served_by_the_site(built_site):
 # --- determinism ---------------------------------------------------------------------------
 
 
-def test_generated_tables_are_identical_on_a_second_run():
-    assert tables.trace_table() == tables.trace_table()
-    assert tables.operations_table() == tables.operations_table()
-
-
 def test_training_notebook_figures_are_byte_identical_across_runs():
-    first = notebook.outputs(notebook.execute(), "image/svg+xml")
-    second = notebook.outputs(notebook.execute(), "image/svg+xml")
-    assert len(first) == 4  # data, training curves, decision regions, both engines' losses
-    assert first == second
-    assert all("<dc:date>" not in svg for svg in first)
+    """The executed notebook the build keeps (run earlier, or now) and a fresh run have the same figures."""
+    kept = notebook.outputs(notebook.nbformat.read(notebook.executed(), as_version=4), "image/svg+xml")
+    fresh = notebook.outputs(notebook.execute(), "image/svg+xml")
+    assert len(fresh) == 4  # data, training curves, decision regions, both engines' losses
+    assert kept == fresh
+    assert all("<dc:date>" not in svg for svg in fresh)
+
+
+# --- one run of the notebook, kept by content --------------------------------------------
+
+
+def test_the_overview_quotes_the_notebooks_results_instead_of_training_again(monkeypatch):
+    shown = {"Final accuracy": "12%", "Final loss": "3.2100", "Iterations": "7", "Learning rate": "0.25",
+             "Classes": "3", "Samples": "40", "Input dimensions": "2"}
+    monkeypatch.setattr(notebook, "results", lambda: shown)
+    text = overview.headline_results()
+    assert "(learning rate 0.25, 7 epochs) on 40 points in 3 classes reaches **12% accuracy**" in text
+    assert "final loss of **3.2100**" in text
+
+
+def test_the_executed_notebook_is_kept_by_the_notebook_and_the_package(tmp_path, monkeypatch):
+    """Its cache key changes with the notebook's text and with any file of the package, and only then."""
+    copy = tmp_path / "training.ipynb"
+    shutil.copyfile(notebook.TRAINING_NOTEBOOK, copy)
+    package = tmp_path / "autograd"
+    shutil.copytree(notebook.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(notebook, "PACKAGE", package)
+
+    def key():
+        return cache.digest(notebook.cache_inputs(copy))
+
+    first = key()
+    assert key() == first
+    ops = package / "ops.py"
+    ops.write_text(ops.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert key() != first
+    second = key()
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Training a classifier", "Training a model"),
+                    encoding="utf-8")
+    assert key() != second
+
+
+def test_a_failed_generator_leaves_no_cache_entry_and_old_entries_go(tmp_path):
+    def fail(folder):
+        (folder / "half.txt").write_text("half")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        cache.folder("kind", ["x"], fail, root=tmp_path)
+    assert list((tmp_path / "kind").iterdir()) == []
+    for i in range(5):
+        cache.folder("kind", [i], lambda folder: (folder / "out").write_text("ok"), root=tmp_path, keep=2)
+    assert len(list((tmp_path / "kind").iterdir())) == 2
 
 
 def test_docs_gen_doctests():
