@@ -1,11 +1,9 @@
 """Backpropagation, once for both engines: the chain rule in reverse topological order.
 
 A node of either engine (:class:`~autograd.value.Value` or
-:class:`~autograd.tensor.Tensor`) has ``inputs``, a ``grad`` and three small
+:class:`~autograd.tensor.Tensor`) has ``inputs``, a ``grad`` and two small
 methods that hide what differs between a float and an array:
 
-* ``_forget_grad()``: an intermediate node drops the gradient of an earlier pass
-  (a leaf keeps it: gradients of leaves accumulate, as in PyTorch);
 * ``_local_gradients(upstream, create_graph)``: the op's rule from the registry,
   ∂f/∂input for each input, given ∂f/∂node;
 * ``_add_grad(contribution, source)``: add one contribution into ``grad``,
@@ -21,6 +19,9 @@ methods that hide what differs between a float and an array:
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 
 def backpropagate(root, seed, create_graph: bool = False) -> None:
     """Set ``grad`` on every node that ``root`` depends on, given ∂f/∂root = ``seed``.
@@ -30,7 +31,8 @@ def backpropagate(root, seed, create_graph: bool = False) -> None:
     """
     order = topological_order(root)
     for node in order:
-        node._forget_grad()
+        if node.inputs:  # an intermediate forgets the last pass; a leaf accumulates, as in PyTorch
+            node.grad = None
     root._add_grad(seed, root)
     for node in reversed(order):  # every node after all the nodes that use it
         if node.inputs and node.grad is not None:
@@ -42,27 +44,25 @@ def backpropagate(root, seed, create_graph: bool = False) -> None:
 def topological_order(root) -> list:
     """Every node ``root`` depends on, each listed after all of its inputs.
 
-    An iterative depth-first search, so graphs of any depth work without
-    touching Python's recursion limit.
+    Every node has a sequence number from its creation (``_seq``), and a node is
+    always made after its inputs, so sorting the nodes ``root`` reaches by that
+    number is a topological order: no recursion, and no depth-first bookkeeping.
 
     >>> from autograd.value import Value
     >>> a = Value(1.0); b = a + 2; c = b * a
     >>> [n.op for n in topological_order(c)]
     ['input', 'const', 'add', 'mul']
     """
-    order = []
-    visited = {root}  # nodes hash by identity
-    # Each stack entry holds a node and an iterator over its inputs, which
-    # remembers how far the search has got through them.
-    stack = [(root, iter(root.inputs))]
+    reached, stack = {root}, [root]  # nodes hash by identity
     while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if child not in visited:
-                visited.add(child)
-                stack.append((child, iter(child.inputs)))
-                break
-        else:  # every input is done, so the node is too
-            stack.pop()
-            order.append(node)
-    return order
+        for x in stack.pop().inputs:
+            if x not in reached:
+                reached.add(x)
+                stack.append(x)
+    return sorted(reached, key=_creation)
+
+
+_creation = operator.attrgetter("_seq")
+
+next_seq = itertools.count().__next__
+"""The next creation number: both engines number every node they make with it."""

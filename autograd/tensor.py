@@ -24,7 +24,7 @@ import numbers
 
 import numpy as np
 
-from .backprop import backpropagate
+from .backprop import backpropagate, next_seq
 from .ops import OPS, Op
 from .value import forward_error
 
@@ -320,7 +320,7 @@ class Tensor:
     dtype('float32')
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "inputs", "params", "_op")
+    __slots__ = ("data", "grad", "requires_grad", "inputs", "params", "_op", "_seq")
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__, not numpy's broadcasting
     __hash__ = object.__hash__  # by identity: == compares elements, and the graph keeps nodes in sets
 
@@ -338,6 +338,7 @@ class Tensor:
         self.inputs = ()
         self.params = ()
         self._op = None
+        self._seq = next_seq()
 
     @staticmethod
     def _node(data, op: Op, inputs: tuple[Tensor, ...], params: tuple) -> Tensor:
@@ -356,6 +357,7 @@ class Tensor:
         node.inputs = inputs if node.requires_grad else ()
         node.params = params
         node._op = op
+        node._seq = next_seq()
         return node
 
     @staticmethod
@@ -363,7 +365,7 @@ class Tensor:
         """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
         leaf = Tensor.__new__(Tensor)
         leaf.data, leaf.grad, leaf.requires_grad = data, None, False
-        leaf.inputs, leaf.params, leaf._op = (), (), None
+        leaf.inputs, leaf.params, leaf._op, leaf._seq = (), (), None, next_seq()
         return leaf
 
     @property
@@ -734,10 +736,6 @@ class Tensor:
         backpropagate(self, Tensor._leaf(grad) if create_graph else grad, create_graph)
 
     # What backpropagate asks of a node (see autograd.backprop).
-
-    def _forget_grad(self) -> None:
-        if self.inputs:
-            self.grad = None
 
     def _local_gradients(self, upstream, create_graph: bool) -> tuple:
         if create_graph:  # the rule runs on the nodes, so its result is a graph too

@@ -40,7 +40,7 @@ def creation_order(root: Value) -> list[Value]:
     A node is always made after its inputs, so this is a topological order too,
     and it is the order in which the code that built the graph reads.
     """
-    return sorted(topological_order(root), key=lambda n: n._seq)
+    return topological_order(root)  # which sorts the nodes by creation
 
 
 def name_nodes(nodes: list[Value]) -> dict[int, str]:
@@ -141,25 +141,6 @@ def _local_gradients(node, upstream: float) -> tuple[float, ...]:
     return tuple(node._local_gradients(upstream, False))
 
 
-def _walk_order(root) -> list:
-    """Every node under ``root``, each after its inputs: the order :func:`autograd.value.topological_order`
-    gives and :meth:`Value.backward` walks in reverse (the same depth-first search, over ``.inputs``)."""
-    order = []
-    visited = {id(root)}
-    stack = [(root, iter(root.inputs))]
-    while stack:
-        node, inputs = stack[-1]
-        for child in inputs:
-            if id(child) not in visited:
-                visited.add(id(child))
-                stack.append((child, iter(child.inputs)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
-
-
 def backward_steps(root) -> list[BackwardStep]:
     """The backward pass from ``root``, recorded one node at a time, without changing any ``grad``.
 
@@ -186,7 +167,7 @@ def backward_steps(root) -> list[BackwardStep]:
     """
     grads: dict[int, float] = {id(root): 1.0}
     steps = []
-    for node in reversed(_walk_order(root)):
+    for node in reversed(topological_order(root)):  # the order backward() walks
         if not node.inputs:
             continue
         upstream = grads.get(id(node), 0.0)
@@ -204,3 +185,60 @@ def backward_steps(root) -> list[BackwardStep]:
             contributions.append(Contribution(x, local, product, before, after))
         steps.append(BackwardStep(node, upstream, tuple(contributions)))
     return steps
+
+
+def backward_steps_data(root) -> dict:
+    """The backward pass from ``root`` as plain data (JSON-able), for a page that replays it step by step.
+
+    ``of`` is the root's name. ``nodes`` lists the non-constant nodes in the
+    order of :func:`trace` (each with ``slug``: the id :func:`autograd.graph.to_dot`
+    gives it, ``name``, ``expression``, ``input`` (a leaf), ``data`` and
+    ``grad``: its final gradient). ``steps`` lists :func:`backward_steps`: each
+    node's ``slug``, ``name``, ``expression``, ``op`` and ``upstream`` gradient,
+    and one entry per non-constant input with its ``slug``, ``name``, ``index``
+    among the node's inputs, ``param`` (its name in the op's rule), ``rule``
+    (the rule's LaTeX from the registry), ``local`` gradient, ``contribution``
+    and the input's gradient ``before`` and ``after`` it is added.
+
+    >>> from autograd.examples import sigmoid_neuron_with_l2
+    >>> data = backward_steps_data(sigmoid_neuron_with_l2(backward=False))
+    >>> [(c["name"], c["param"], c["local"]) for c in data["steps"][0]["contributions"]]
+    [('G', 'a', 1.0), ('R', 'b', 1.0)]
+    """
+    from .graph import slug_nodes  # graph builds on this module
+    from .ops import OPS
+
+    nodes = creation_order(root)
+    names = name_nodes(nodes)
+    slugs = slug_nodes(nodes, names)
+    steps = backward_steps(root)
+    final = {id(root): 1.0}
+    for step in steps:
+        for c in step.contributions:
+            final[id(c.input)] = c.after
+    return {
+        "of": names[id(root)],
+        "nodes": [
+            {"slug": slugs[id(n)], "name": names[id(n)], "expression": expression(n, names),
+             "input": n.op == INPUT, "data": n.data, "grad": final.get(id(n), 0.0)}
+            for n in nodes
+            if not n.is_constant
+        ],
+        "steps": [
+            {
+                "slug": slugs[id(step.node)],
+                "name": names[id(step.node)],
+                "expression": expression(step.node, names),
+                "op": step.node.op,
+                "upstream": step.upstream,
+                "contributions": [
+                    {"slug": slugs[id(c.input)], "name": names[id(c.input)], "index": k,
+                     "param": OPS[step.node.op].inputs[k], "rule": OPS[step.node.op].grad_latex[k],
+                     "local": c.local, "contribution": c.contribution, "before": c.before, "after": c.after}
+                    for k, c in enumerate(step.contributions)
+                    if not c.input.is_constant
+                ],
+            }
+            for step in steps
+        ],
+    }

@@ -18,17 +18,15 @@ unchanged in a browser under Pyodide.
 
 from __future__ import annotations
 
-import itertools
 import math
 import numbers
 
-from .backprop import backpropagate, topological_order
+from .backprop import backpropagate, next_seq, topological_order
 from .ops import OPS, SCALAR_MATH, Op
 
 INPUT = "input"  # the op of a leaf that the user made: a parameter or an input
 CONSTANT = "const"  # the op of a leaf lifted from a plain number, as the 0.5 in 0.5 * u
 
-_next_seq = itertools.count().__next__
 _isfinite = math.isfinite
 
 
@@ -98,7 +96,7 @@ class Value:
         self.inputs = ()  # the nodes this one was computed from (empty for a leaf)
         self.params = ()  # the op's parameters, such as pow's exponent
         self._op = INPUT
-        self._seq = _next_seq()
+        self._seq = next_seq()
 
     # --- the graph, read-only -------------------------------------------------
 
@@ -219,15 +217,14 @@ class Value:
 
     # What backpropagate asks of a node (see autograd.backprop).
 
-    def _forget_grad(self) -> None:
-        if self.inputs:
-            self.grad = None
-
     def _local_gradients(self, upstream, create_graph: bool) -> tuple:
         if create_graph:  # the rule runs on the nodes, so its result is a graph too
             return self._op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params)
+        inputs = self.inputs
         try:
-            return self._op.vjp(SCALAR_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params)
+            if len(inputs) == 2:  # every op has one or two inputs
+                return self._op.vjp(SCALAR_MATH, upstream, self.data, inputs[0].data, inputs[1].data)
+            return self._op.vjp(SCALAR_MATH, upstream, self.data, inputs[0].data, *self.params)
         except ArithmeticError:
             raise _gradient_error(self) from None
 
@@ -288,7 +285,7 @@ def _new_node(data: float, op, inputs: tuple, params: tuple = ()) -> Value:
     node.inputs = inputs
     node.params = params
     node._op = op
-    node._seq = _next_seq()
+    node._seq = next_seq()
     return node
 
 
@@ -306,14 +303,17 @@ def _value(x, op_name: str) -> Value:
 
 def _make(op: Op, inputs: tuple, params: tuple = ()) -> Value:
     """The node for ``op`` over ``inputs``: the registry's forward rule on their data, checked."""
-    values = [x.data for x in inputs]
     try:
-        out = op.forward(SCALAR_MATH, *values, *params)
+        if len(inputs) == 2:  # binary ops have no parameters
+            out = op.forward(SCALAR_MATH, inputs[0].data, inputs[1].data)
+        else:
+            out = op.forward(SCALAR_MATH, inputs[0].data, *params)
     except (ArithmeticError, ValueError) as error:
-        raise forward_error(op, values + list(params), error) from None
+        raise forward_error(op, [x.data for x in inputs] + list(params), error) from None
     if out.__class__ is not float or not _isfinite(out):
         # A negative base to a fractional power gives a complex number; anything else overflowed.
-        raise forward_error(op, values + list(params), ValueError() if isinstance(out, complex) else None)
+        cause = ValueError() if isinstance(out, complex) else None
+        raise forward_error(op, [x.data for x in inputs] + list(params), cause)
     return _new_node(out, op, inputs, params)
 
 
