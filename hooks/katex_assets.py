@@ -1,7 +1,11 @@
-"""Serve KaTeX from the site itself: copy it from node_modules (installed by `npm ci`) into the built site.
+"""KaTeX, served by the site itself and loaded only by the pages that have maths.
 
-The copy goes to ``site/assets/katex/`` after each build; nothing is written
-into docs/, so `mkdocs serve` does not see a change and rebuild.
+* After each build, KaTeX is copied from node_modules (installed by `npm ci`) into
+  ``site/assets/katex/``; nothing is written into docs/, so `mkdocs serve` does not see a
+  change and rebuild.
+* A page whose HTML has maths for KaTeX (pymdownx.arithmatex's ``class="arithmatex"``) gets
+  ``katex: true`` in its metadata; ``overrides/main.html`` then adds KaTeX's stylesheet, script
+  and ``javascripts/katex-init.js`` to that page, and to no other.
 """
 
 from __future__ import annotations
@@ -31,3 +35,8 @@ def on_post_build(config, **kwargs):
         shutil.copy2(KATEX_DIST / name, dest / name)
     for font in (KATEX_DIST / "fonts").iterdir():
         shutil.copy2(font, dest / "fonts" / font.name)
+
+
+def on_page_content(html, page, **kwargs):
+    page.meta["katex"] = 'class="arithmatex"' in html
+    return html

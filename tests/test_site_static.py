@@ -185,6 +185,20 @@ def test_404_page_refers_to_the_site_from_the_server_root(built_site):
     assert not relative, f"404.html has URLs that are not from the root of the sub-path: {relative}"
 
 
+def test_katex_is_loaded_only_by_pages_with_maths(built_site):
+    """KaTeX's stylesheet and scripts are on every page with maths for it to typeset, and on no other."""
+    loads, maths = {}, {}
+    for path in sitetools.site_pages(built_site):
+        html = built_site / (path + "index.html" if path == "" or path.endswith("/") else path)
+        fetched = [Path(urlsplit(url).path).name for url in parse(html).fetched]
+        loads[path] = {"katex.min.css", "katex.min.js", "katex-init.js"} & set(fetched)
+        maths[path] = 'class="arithmatex"' in html.read_text(encoding="utf-8")
+    wrong = {path: sorted(loads[path]) for path in loads
+             if loads[path] != ({"katex.min.css", "katex.min.js", "katex-init.js"} if maths[path] else set())}
+    assert not wrong, f"pages whose KaTeX files do not match their maths: {wrong}"
+    assert any(maths.values()) and not all(maths.values())
+
+
 def test_internal_links_and_anchors_resolve(built_site):
     """Every local href/src in every HTML file names an existing file, and its #id exists there.
 
