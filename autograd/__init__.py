@@ -18,6 +18,7 @@ so ``import autograd`` itself needs no numpy (the browser build has none):
 import importlib
 
 from .datasets import four_blobs
+from .derivatives import grad, hessian
 from .nn import History, LinearLayer, Module, accuracy, cross_entropy_loss, softmax, train
 from .ops import OPS, Op
 from .optim import SGD, Adam
@@ -25,6 +26,7 @@ from .value import Value, topological_order
 
 _NUMPY_NAMES = {
     "Tensor": ".tensor", "no_grad": ".tensor", "cross_entropy": ".tensor", "log_softmax": ".tensor",
+    "where": ".tensor",
     "Linear": ".tensor_nn", "MLP": ".tensor_nn",
 }
 
@@ -37,6 +39,6 @@ def __getattr__(name):
 
 __all__ = [
     "MLP", "OPS", "SGD", "Adam", "History", "Linear", "LinearLayer", "Module", "Op", "Tensor", "Value",
-    "accuracy", "cross_entropy", "cross_entropy_loss", "four_blobs", "log_softmax", "no_grad", "softmax",
-    "topological_order", "train",
+    "accuracy", "cross_entropy", "cross_entropy_loss", "four_blobs", "grad", "hessian", "log_softmax", "no_grad",
+    "softmax", "topological_order", "train", "where",
 ]

@@ -112,6 +112,54 @@ def gradcheck(
     _call(f, values, "gradcheck").backward()
     analytic = [v.grad for v in values]
     numeric = _numeric_gradient(f, point, eps, "gradcheck")
+    return _compare(analytic, numeric, atol, rtol, raise_on_failure, [f"input {i} (at {v!r})" for i, v in enumerate(point)])
+
+
+def gradgradcheck(
+    f: Callable[..., Value],
+    inputs: Sequence[float],
+    eps: float = 1e-5,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    raise_on_failure: bool = False,
+) -> GradcheckResult:
+    """Compare second derivatives with finite differences of the first, for ``f(*inputs)``.
+
+    The engine's :func:`autograd.derivatives.hessian` (a backward pass run with
+    ``create_graph=True``, then differentiated again) against central
+    differences of the engine's first derivatives, entry by entry (row-major
+    in the result's lists); tolerances as in :func:`gradcheck`.
+
+    >>> gradgradcheck(lambda a, b: (a * b).sigmoid() + a ** 3, [0.3, -1.2]).ok
+    True
+    """
+    from .derivatives import grad, hessian
+
+    _check_f(f, "gradgradcheck")
+    point = _inputs(inputs, "gradgradcheck")
+    eps = _check_number(eps, "eps", "gradgradcheck", positive=True)
+    atol = _check_number(atol, "atol", "gradgradcheck", positive=False)
+    rtol = _check_number(rtol, "rtol", "gradgradcheck", positive=False)
+
+    def first_derivatives(at: list[float]) -> list[float]:
+        xs = [Value(v) for v in at]
+        return grad(_call(f, xs, "gradgradcheck"), xs)
+
+    analytic = [h for row in hessian(f, point) for h in row]
+    columns = []
+    for j in range(len(point)):
+        up, down = list(point), list(point)
+        up[j] += eps
+        down[j] -= eps
+        columns.append([(a - b) / (2 * eps) for a, b in zip(first_derivatives(up), first_derivatives(down))])
+    numeric = [columns[j][i] for i in range(len(point)) for j in range(len(point))]
+    n = len(point)
+    return _compare(analytic, numeric, atol, rtol, raise_on_failure,
+                    [f"∂²f/∂x{i}∂x{j} (at {point!r})" for i in range(n) for j in range(n)])
+
+
+def _compare(analytic, numeric, atol, rtol, raise_on_failure, names) -> GradcheckResult:
+    """The engine's derivatives against the numeric ones: passes where |a - n| ≤ atol + rtol·|n|."""
     abs_errors = [abs(a - n) for a, n in zip(analytic, numeric)]
     rel_errors = [e / max(abs(a), abs(n), 1e-12) for e, a, n in zip(abs_errors, analytic, numeric)]
     failures = [i for i, (e, n) in enumerate(zip(abs_errors, numeric)) if e > atol + rtol * abs(n)]
@@ -121,7 +169,7 @@ def gradcheck(
     if failures and raise_on_failure:
         i = failures[0]
         raise GradcheckError(
-            f"gradient of input {i} (at {point[i]!r}) disagrees: engine {analytic[i]!r}, "
+            f"gradient of {names[i]} disagrees: engine {analytic[i]!r}, "
             f"finite differences {numeric[i]!r} (allowed |difference| ≤ {atol} + {rtol}·|numeric|)"
         )
     return result

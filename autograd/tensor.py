@@ -717,6 +717,10 @@ class Tensor:
         >>> x.grad
         array([ 3., 30.])
         """
+        backpropagate(self, self._seed(grad, create_graph), create_graph)
+
+    def _seed(self, grad, create_graph: bool):
+        """∂f/∂self to start a backward pass from: ``grad``, or 1 for a one-element tensor."""
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: "
@@ -733,7 +737,7 @@ class Tensor:
             grad = _as_array(grad, self.dtype)
             if grad.shape != self.shape:
                 raise ValueError(f"backward() got a gradient of shape {grad.shape} for a tensor of shape {self.shape}")
-        backpropagate(self, Tensor._leaf(grad) if create_graph else grad, create_graph)
+        return Tensor._leaf(grad) if create_graph else grad
 
     # What backpropagate asks of a node (see autograd.backprop).
 

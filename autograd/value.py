@@ -209,11 +209,16 @@ class Value:
         >>> x.grad  # 6.0 from each call
         12.0
         """
-        backpropagate(self, Value(1.0) if create_graph else 1.0, create_graph)
+        backpropagate(self, self._seed(None, create_graph), create_graph)
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 (gradients accumulate across backward calls)."""
         self.grad = 0.0
+
+    def _seed(self, grad, create_graph: bool):
+        """∂f/∂self to start a backward pass from: ``grad``, or 1."""
+        seed = 1.0 if grad is None else as_float(grad.data if isinstance(grad, Value) else grad, "grad_output")
+        return _constant(seed) if create_graph else seed
 
     # What backpropagate asks of a node (see autograd.backprop).
 
