@@ -302,6 +302,14 @@ def on_page_markdown(markdown, page, **kwargs):
     return markdown
 
 
+def _unavailable_names() -> list[str]:
+    """Names whose use marks an example as needing numpy: the modules, and what the package imports lazily."""
+    import autograd
+
+    lazy = sorted(getattr(autograd, "_NUMPY_NAMES", {}))
+    return sorted(BROWSER_UNAVAILABLE | numpy_modules() | {"np"}) + lazy
+
+
 def _browser_doctest_modules() -> list[str]:
     heavy = numpy_modules() | {"autograd"}  # the package's own docstring shows Tensor
     names = ["autograd." + p.stem for p in sorted(PACKAGE.glob("*.py")) if p.stem != "__init__"]
@@ -346,7 +354,8 @@ def on_page_content(html, page, config, files):
         html = html.replace(DEMO_MARKER, widget)
     if page.file.src_uri == API_PAGE:
         modules = " ".join(_browser_doctest_modules())
-        parts.append(f'<div hidden id="ag-doctests" data-ag-modules="{modules}"></div>')
+        parts.append(f'<div hidden id="ag-doctests" data-ag-modules="{modules}" '
+                     f'data-ag-unavailable="{" ".join(_unavailable_names())}"></div>')
     if 'class="ag-block"' in html or parts:
         parts.append(f'<link rel="stylesheet" href="{here("runtime/blocks.css")}">')
         parts.append(f'<script type="module" src="{here("runtime/blocks.js")}"></script>')
