@@ -20,10 +20,7 @@ import json
 from html import escape
 
 from autograd import examples
-from autograd.graph import node_slugs
-from autograd.ops import OPS
-from autograd.trace import backward_steps, creation_order, expression, name_nodes
-from autograd.value import INPUT
+from autograd.trace import backward_steps_data, creation_order
 
 from .graph_figure import worked_example_html
 
@@ -32,75 +29,9 @@ NUDGES = (0.1, 0.01, 0.001)
 """The steps h the graph page offers for "nudge by h", each computed by the engine at build time."""
 
 
-def _rule_latex(op_name: str, k: int) -> str:
-    """The registry's LaTeX of ∂out/∂(input k) of an op."""
-    rules = OPS[op_name].grad_latex
-    if isinstance(rules, str):  # one string, one part per input, separated by ",\quad"
-        rules = rules.split(r",\quad")
-    return rules[k].strip()
-
-
 def steps_payload(root) -> dict:
-    """Everything the stepper shows for the graph under ``root``, as plain JSON-able data.
-
-    ``nodes`` lists the non-constant nodes in trace order (``slug``: the id in
-    the figure, ``name``, ``expression``, ``data``, ``grad``: the final
-    gradient). ``steps`` lists the backward pass one node at a time: the
-    node's ``slug``, ``name``, ``expression`` and ``op``, the ``upstream``
-    gradient ∂root/∂node, and one entry per non-constant input with the op's
-    rule (``param``: the input's name in the rule, ``rule``: its LaTeX), the
-    ``local`` gradient, the ``contribution`` and the input's gradient
-    ``before`` and ``after`` it is added.
-    """
-    nodes = creation_order(root)
-    names = name_nodes(nodes)
-    slugs = node_slugs(root)
-    steps = backward_steps(root)
-    final = {id(root): 1.0}
-    for step in steps:
-        for c in step.contributions:
-            final[id(c.input)] = c.after
-    return {
-        "of": names[id(root)],
-        "digits": DIGITS,
-        "nodes": [
-            {
-                "slug": slugs[id(n)],
-                "name": names[id(n)],
-                "expression": expression(n, names),
-                "input": n.op == INPUT,
-                "data": n.data,
-                "grad": final.get(id(n), 0.0),
-            }
-            for n in nodes
-            if not n.is_constant
-        ],
-        "steps": [
-            {
-                "slug": slugs[id(step.node)],
-                "name": names[id(step.node)],
-                "expression": expression(step.node, names),
-                "op": step.node.op,
-                "upstream": step.upstream,
-                "contributions": [
-                    {
-                        "slug": slugs[id(c.input)],
-                        "name": names[id(c.input)],
-                        "index": k,
-                        "param": OPS[step.node.op].inputs[k],
-                        "rule": _rule_latex(step.node.op, k),
-                        "local": c.local,
-                        "contribution": c.contribution,
-                        "before": c.before,
-                        "after": c.after,
-                    }
-                    for k, c in enumerate(step.contributions)
-                    if not c.input.is_constant
-                ],
-            }
-            for step in steps
-        ],
-    }
+    """:func:`autograd.trace.backward_steps_data` of ``root`` with the digits the stepper shows."""
+    return {**backward_steps_data(root), "digits": DIGITS}
 
 
 def nudges(point: dict[str, float] | None = None, hs=NUDGES) -> list[dict]:
@@ -182,20 +113,7 @@ def stepper_html(root, figure: str, extra: dict | None = None, id_prefix: str = 
 {figure}</div>
 <p class="ag-stepper__scroll-hint">The graph is wider than the screen: scroll it sideways.</p>
 {caption}
-<div class="ag-stepper__panel" hidden>
-<div class="ag-stepper__controls" role="group" aria-label="Backward pass, one node at a time">
-<button type="button" class="md-button" data-action="reset" aria-keyshortcuts="Home">Reset</button>
-<button type="button" class="md-button" data-action="back" aria-keyshortcuts="ArrowLeft">Step back</button>
-<button type="button" class="md-button md-button--primary" data-action="step" aria-keyshortcuts="ArrowRight">Step</button>
-<button type="button" class="md-button" data-action="play" aria-pressed="false" aria-keyshortcuts="P">Play</button>
-<span class="ag-stepper__count" aria-hidden="true"></span>
-<label class="ag-stepper__predict"><input type="checkbox" data-action="predict"> Predict, then reveal</label>
-</div>
-<p class="ag-stepper__keys">Keys, with the focus in the stepper: → Step, ← Step back, Home Reset, P Play.</p>
-<div class="ag-stepper__narration" aria-live="polite"></div>
-<form class="ag-stepper__quiz" hidden></form>
-<div class="ag-stepper__nudge" hidden></div>
-</div>
+<div class="ag-stepper__panel" hidden></div>
 <div class="ag-stepper__table">{trace_rows_html(payload)}</div>
 </div>
 """

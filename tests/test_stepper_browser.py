@@ -45,8 +45,8 @@ def shown(x: float) -> str:
     return f"{x:.4f}"
 
 
-def state(page):
-    return page.eval_on_selector(STEPPER, STATE)
+def state(page, root=STEPPER):
+    return page.eval_on_selector(root, STATE)
 
 
 def press(page, action: str):
@@ -237,3 +237,67 @@ def test_on_a_phone_the_graph_keeps_readable_labels_and_scrolls(browser, site_ur
         assert page.locator(f"{STEPPER} .ag-stepper__scroll-hint").is_visible()
     finally:
         context.close()
+
+
+# --- the same stepper on the live demo, for a program the reader types ---------------------------
+
+DEMO = "demo/"
+DEMO_STEPPER = "#ag-results"
+DEMO_POINT = {"w1": "0.5", "w2": "-1.5", "x1": "2", "x2": "0.25"}
+DEMO_PROGRAM = "z = w1*x1 + w2*x2\nh = tanh(z)\nloss = (h - x2)**2 + 0.1*w1*w1"
+
+
+def demo_steps(point, program):
+    sys.path.insert(0, str(REPO / "docs" / "demo"))
+    from demo_model import demo_result
+
+    return demo_result(point, program)
+
+
+def test_a_typed_program_is_stepped_on_the_demo_with_the_engines_numbers(open_page):
+    visit = open_page(DEMO)
+    page = visit.page
+    page.wait_for_selector("#ag-demo[data-state=live]", timeout=60_000)
+    for name, value in DEMO_POINT.items():
+        page.fill(f"#ag-in-{name}", value)
+    page.fill("#ag-in-f", DEMO_PROGRAM)
+    result = demo_steps(DEMO_POINT, DEMO_PROGRAM)
+    expect(page.locator("#ag-value")).to_have_text(shown(result["value"]))
+    expect(page.locator(f"{DEMO_STEPPER} [data-action=reset]")).to_be_visible()
+    final = {row["name"]: shown(row["grad"]) for row in result["trace"]}
+    shown_at_end = page.eval_on_selector_all(
+        "#ag-trace tbody tr", "rows => rows.map(r => [r.children[0].textContent, r.lastElementChild.textContent])"
+    )
+    assert dict(shown_at_end) == final, "loaded at the end of the pass: every gradient shown"
+
+    press_demo = lambda action: page.click(f"{DEMO_STEPPER} [data-action={action}]")  # noqa: E731
+    press_demo("reset")
+    assert set(page.eval_on_selector_all("#ag-trace tbody tr", "rows => rows.map(r => r.lastElementChild.textContent)")) == {"—"}
+    steps = result["steps"]["steps"]
+    sums = 0
+    for k, step in enumerate(steps, start=1):
+        press_demo("step")
+        now = state(page, DEMO_STEPPER)
+        assert now["position"] == str(k)
+        assert len(now["products"]) == len(step["contributions"])
+        for text, c in zip(now["products"], step["contributions"]):
+            a, b, product = map(float, PRODUCT.match(text).groups())
+            assert (shown(a), shown(b), shown(product)) == (shown(step["upstream"]), shown(c["local"]), shown(c["contribution"]))
+        sums += len(now["sums"])
+    assert sums >= 2, "w1 is reached along two paths (and squared), so sums were shown"
+    ended = page.eval_on_selector_all(
+        "#ag-trace tbody tr", "rows => rows.map(r => [r.children[0].textContent, r.lastElementChild.textContent])"
+    )
+    assert dict(ended) == final
+    assert visit.console_errors == []
+
+
+def test_numbers_are_formatted_exactly_as_python_formats_them(graph_page):
+    """Ties (0.03125 to 4 decimals) round to even and -0.0 keeps its sign, as in f"{x:.4f}"."""
+    values = [0.03125, -0.03125, 0.09375, 0.00005, 2.5e-5, -0.0, 0.99995, 12.34565, -0.46875, 123456.78125, 1e-20, -7.0]
+    base = graph_page.url.split("graph/")[0]
+    formatted = graph_page.evaluate(
+        "async ([url, xs]) => { const { fmt } = await import(url); return xs.map(x => fmt(x, 4)); }",
+        [base + "javascripts/stepper.js", values],
+    )
+    assert formatted == [f"{x:.4f}" for x in values]

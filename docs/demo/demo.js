@@ -13,6 +13,7 @@
 
 import { Assets } from "../runtime/assets.js";
 import { describeProgress, runtime } from "../runtime/runtime.js";
+import "./demo_stepper.js"; // the backward stepper, fed by the trace this file swaps in
 
 const NUMBER_STEP = 0.1;
 const PROGRAM_ROWS = [2, 20]; // the program box grows with its lines between these heights

@@ -50,7 +50,7 @@ from typing import Mapping, NamedTuple
 from autograd.examples import EXAMPLE_POINT
 from autograd.graph import to_dot
 from autograd.ops import OPS
-from autograd.trace import trace
+from autograd.trace import backward_steps_data, trace
 from autograd.value import Value, topological_order
 
 VARIABLES = ("w1", "w2", "x1", "x2")
@@ -486,4 +486,5 @@ def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_E
             for row in trace(root)
         ],
         "dot": to_dot(root),
+        "steps": backward_steps_data(root),  # the backward pass node by node, for the stepper
     }

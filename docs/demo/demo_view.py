@@ -58,18 +58,27 @@ def trace_html(result: dict) -> str:
     A node is shown by its name: an input's, a step's (``z = ...``), or ``t1``, ``t2``, ... for the rest.
     """
     rows = []
-    for row in result["trace"]:
+    # Each row carries its node's id in the graph, and the gradient cell is marked, for the stepper.
+    for row, node in zip(result["trace"], result["steps"]["nodes"]):
         made = "input" if row["expression"] == "input" else f"<code>{escape(row['expression'])}</code>"
         rows.append(
-            f'<tr><th scope="row">{escape(row["name"])}</th><td>{made}</td>'
-            f'<td class="ag-num">{number(row["data"])}</td><td class="ag-num">{number(row["grad"])}</td></tr>'
+            f'<tr data-node="{escape(node["slug"])}"><th scope="row">{escape(row["name"])}</th><td>{made}</td>'
+            f'<td class="ag-num">{number(row["data"])}</td>'
+            f'<td class="ag-num ag-stepper__grad">{number(row["grad"])}</td></tr>'
         )
     f = escape(result["name"])
     return (
         '<table class="ag-trace" id="ag-trace"><thead><tr><th>Node</th><th>Computed as</th>'
         f'<th class="ag-num">Forward pass: value</th><th class="ag-num">Backward pass: ∂{f}/∂node</th>'
         f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        + steps_json(result)
     )
+
+
+def steps_json(result: dict) -> str:
+    """The backward pass node by node, for the stepper (``demo_stepper.js``), as JSON beside the table."""
+    data = json.dumps({**result["steps"], "digits": DIGITS}, ensure_ascii=False).replace("</", "<\\/")
+    return f'<script type="application/json" class="ag-stepper__data">{data}</script>'
 
 
 def fragments(result: dict) -> dict:

@@ -10,14 +10,24 @@
 // Every number shown comes from that JSON, computed by the engine; this file only formats
 // numbers (toFixed) and compares the reader's predictions with them.
 //
-// mount(root, payload?) sets one up and returns its controller; a page with steppers in its
-// HTML gets them mounted on load (and on Material's instant navigation).
+// mount(root, options) sets one up and returns its controller; a page with [data-stepper] elements
+// in its HTML gets them mounted on load (and on Material's instant navigation).
 
 const PLAY_MS = 1400; // a readable pace
 const MINUS = "-";
 
-function fmt(x, digits) {
-  return x.toFixed(digits);
+// x with `digits` decimals exactly as Python's f"{x:.4f}" writes it (the pages' other numbers):
+// toFixed rounds an exact tie away from zero where Python rounds it to even, and drops the sign of -0.
+export function fmt(x, digits) {
+  const text = x.toFixed(digits);
+  if (Object.is(x, -0)) return `-${text}`;
+  const exact = Math.abs(x).toFixed(Math.min(100, digits + 30)); // the double's exact decimal digits
+  const tail = exact.slice(exact.indexOf(".") + 1 + digits);
+  if (/^50*$/.test(tail) && Number(text[text.length - 1]) % 2 === 1) {
+    const down = exact.slice(0, exact.indexOf(".") + 1 + digits); // the even neighbour, towards zero
+    return (x < 0 ? "-" : "") + (digits === 0 ? down.slice(0, -1) : down);
+  }
+  return text;
 }
 
 // A factor in a product or a sum, bracketed when negative: 0.2491 × (-0.4000).
@@ -47,20 +57,49 @@ function byId(svg, id) {
 
 const HIGHLIGHTS = ["ag-hl-current", "ag-hl-edge", "ag-hl-target"];
 
-export function mount(root, payload = null) {
+// The controls, the narration, the prediction form and the nudge box: one definition, for every stepper.
+function panelHtml() {
+  return `<div class="ag-stepper__controls" role="group" aria-label="Backward pass, one node at a time">
+<button type="button" class="md-button" data-action="reset" aria-keyshortcuts="Home">Reset</button>
+<button type="button" class="md-button" data-action="back" aria-keyshortcuts="ArrowLeft">Step back</button>
+<button type="button" class="md-button md-button--primary" data-action="step" aria-keyshortcuts="ArrowRight">Step</button>
+<button type="button" class="md-button" data-action="play" aria-pressed="false" aria-keyshortcuts="P">Play</button>
+<span class="ag-stepper__count" aria-hidden="true"></span>
+<label class="ag-stepper__predict"><input type="checkbox" data-action="predict"> Predict, then reveal</label>
+</div>
+<p class="ag-stepper__keys">Keys, with the focus in the stepper: → Step, ← Step back, Home Reset, P Play.</p>
+<div class="ag-stepper__narration" aria-live="polite"></div>
+<form class="ag-stepper__quiz" hidden></form>
+<div class="ag-stepper__nudge" hidden></div>`;
+}
+
+// mount(root, options): root holds the figure (options.figure, a selector inside root or an element)
+// and a table whose rows carry data-node and whose gradient cells have class ag-stepper__grad.
+// The panel goes into root's .ag-stepper__panel, or a new one before options.panelBefore.
+// options.payload is the steps (else root's .ag-stepper__data JSON); options.start "end" shows
+// the finished pass first (the live demo), otherwise the stepper starts before the backward pass.
+export function mount(root, options = {}) {
   if (root.stepper) {
-    if (payload) root.stepper.load(payload);
+    if (options.payload) root.stepper.load(options.payload, options.start);
     return root.stepper;
   }
   const $ = (selector) => root.querySelector(selector);
-  const panel = $(".ag-stepper__panel");
+  let panel = $(".ag-stepper__panel");
+  if (!panel) {
+    panel = document.createElement("div");
+    panel.className = "ag-stepper__panel";
+    const before = options.panelBefore ?? null;
+    (before ? before.parentNode : root).insertBefore(panel, before);
+  }
+  panel.innerHTML = panelHtml();
   const narration = $(".ag-stepper__narration");
   const quiz = $(".ag-stepper__quiz");
   const count = $(".ag-stepper__count");
   const buttons = Object.fromEntries(
-    [...root.querySelectorAll("button[data-action]")].map((b) => [b.dataset.action, b]),
+    [...panel.querySelectorAll("button[data-action]")].map((b) => [b.dataset.action, b]),
   );
   const predictToggle = $("input[data-action=predict]");
+  const figureOption = options.figure ?? ".ag-stepper__figure";
 
   let data = null;
   let digits = 4;
@@ -68,17 +107,22 @@ export function mount(root, payload = null) {
   let revealed = 0; // contributions of step `pos` shown so far (all of them unless predicting)
   let notes = []; // the reader's results for step `pos`, one per revealed contribution
   let timer = null;
+  let touched = false; // loaded at the end of the pass and not stepped yet: show the results plainly
 
   const steps = () => data.steps;
   const total = () => data.steps.length;
-  const svg = () => root.querySelector(".ag-stepper__figure svg");
+  const svg = () => {
+    const figure = typeof figureOption === "string" ? root.querySelector(figureOption) : figureOption;
+    return figure ? figure.querySelector("svg") : null;
+  };
 
-  function load(newPayload) {
+  function load(newPayload, start = "start") {
     stop();
     data = newPayload;
     digits = data.digits ?? 4;
-    pos = 0;
-    revealed = 0;
+    pos = start === "end" ? data.steps.length : 0;
+    touched = start !== "end";
+    revealed = pos > 0 ? data.steps[pos - 1].contributions.length : 0;
     notes = [];
     buildNudge();
     render();
@@ -125,7 +169,7 @@ export function mount(root, payload = null) {
       }
     }
     const step = pos >= 1 ? steps()[pos - 1] : null;
-    if (step) {
+    if (step && touched) {
       const mark = (id, cls) => byId(figure, id)?.classList.add(cls);
       for (const id of [`v-${step.slug}`, `g-${step.slug}`, `op-${step.slug}`]) mark(id, "ag-hl-current");
       mark(`e-op-${step.slug}-out`, "ag-hl-edge");
@@ -161,6 +205,10 @@ export function mount(root, payload = null) {
   const d = (name) => `∂${of()}/∂${escapeHtml(name)}`;
 
   function narrate(step) {
+    if (!touched) {
+      return `<p>Every gradient above is the result of <code>${of()}.backward()</code>. Press <b>Reset</b>, then <b>Step</b>, to
+watch the backward pass make them, one node at a time.</p>`;
+    }
     if (!step) {
       return `<p>The forward pass is done: every node holds its value. No gradient is known yet. Press <b>Step</b> to run
 the backward pass one node at a time, in the order <code>${of()}.backward()</code> visits them.</p>`;
@@ -304,10 +352,10 @@ means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the ru
   }
 
   const actions = {
-    step: () => { stop(); forward(); },
-    back: () => { stop(); back(); },
-    reset: () => { stop(); go(0); },
-    play,
+    step: () => { touched = true; stop(); forward(); },
+    back: () => { touched = true; stop(); back(); },
+    reset: () => { touched = true; stop(); go(0); },
+    play: () => { touched = true; play(); },
   };
   for (const [name, button] of Object.entries(buttons)) {
     if (!actions[name]) continue;
@@ -366,7 +414,7 @@ ${fmt(n.f_moved, nd)} − ${fmt(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and h �
   root.stepper = controller;
   panel.hidden = false;
   root.classList.add("ag-stepper--live");
-  load(payload ?? JSON.parse($(".ag-stepper__data").textContent));
+  load(options.payload ?? JSON.parse($(".ag-stepper__data").textContent), options.start);
   return controller;
 }
 
