@@ -821,7 +821,7 @@ def test_value_programs_match_torch(focus, data):
         raise
 
 
-# --- regression tests: known defects, each against torch or an exact reference ------------------------------
+# --- tables: every form of the shape-changing ops, once each, against torch ---------------------------
 
 
 def weighted_backward(ours_in, theirs_in, ours_out, theirs_out, seed=0):
@@ -829,6 +829,76 @@ def weighted_backward(ours_in, theirs_in, ours_out, theirs_out, seed=0):
     w = np.random.default_rng(seed).uniform(-1.0, 1.0, size=tuple(theirs_out.shape)).astype(ours_out.dtype)
     (ours_out * Tensor(w)).sum().backward()
     (theirs_out * torch.from_numpy(w)).sum().backward()
+
+
+def check_against_torch(ours_op, theirs_op, shapes, precision, seed=0):
+    """ours_op on Tensors and theirs_op on torch tensors, from the same tie-free random leaves:
+    the same value, and the same gradient of a random weighting of it for every leaf."""
+    rng = np.random.default_rng(seed)
+    arrays = [rng.normal(size=shape).astype(precision.numpy) for shape in shapes]
+    ours_in = [Tensor(a, requires_grad=True) for a in arrays]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in arrays]
+    ours_out, theirs_out = ours_op(*ours_in), theirs_op(*theirs_in)
+    assert_close("value", ours_out.data, theirs_out.detach().numpy(), precision)
+    weighted_backward(ours_in, theirs_in, ours_out, theirs_out, seed)
+    for i, (x, t) in enumerate(zip(ours_in, theirs_in)):
+        assert_close(f"gradient of input {i}", x.grad, t.grad.numpy(), precision)
+
+
+@pytest.mark.parametrize("precision", PRECISIONS, ids=str)
+@pytest.mark.parametrize("a, b", [
+    ((2, 3), (3, 4)),  # 2-D
+    ((3,), (3, 4)),  # 1-D @ 2-D
+    ((2, 3), (3,)),  # 2-D @ 1-D
+    ((3,), (3,)),  # 1-D @ 1-D
+    ((5, 2, 3), (3, 4)),  # batched @ 2-D
+    ((2, 3), (5, 3, 4)),  # 2-D @ batched
+    ((5, 2, 3), (5, 3, 4)),  # batched @ batched
+    ((2, 1, 2, 3), (3, 3, 4)),  # batch axes broadcast both ways
+    ((1, 2, 3), (4, 3, 2)),
+    ((3,), (2, 3, 4)),  # 1-D @ batched
+    ((2, 2, 3), (3,)),  # batched @ 1-D
+], ids=str)
+def test_matmul_shapes_match_torch(a, b, precision):
+    check_against_torch(lambda x, y: x @ y, lambda x, y: x @ y, [a, b], precision)
+
+
+MASK = np.array([True, False, True, True])
+
+
+@pytest.mark.parametrize("precision", PRECISIONS, ids=str)
+@pytest.mark.parametrize("index", [
+    2, -1, slice(1, None), slice(None, None, 2), slice(-3, -1),
+    [0, 0, 3], np.array([-1, 0, -1]), MASK, "Tensor mask", MASK[:, None] & np.array([True, False, True]),
+    (1, 2), (-1, slice(None)), (slice(None), [2, 2, 0]), ([0, 3], [2, -1]), (np.array([[0], [3]]), np.array([0, 2])),
+    (slice(1, 3), -2), (MASK, slice(0, 2)),
+], ids=repr)
+def test_indexing_forms_match_torch(index, precision):
+    ours_index = Tensor(MASK) if isinstance(index, str) else index
+    theirs_index = torch_index(MASK if isinstance(index, str) else index)
+    check_against_torch(lambda x: x[ours_index], lambda x: x[theirs_index], [(4, 3)], precision)
+
+
+@pytest.mark.parametrize("precision", PRECISIONS, ids=str)
+@pytest.mark.parametrize("name", ["sum", "mean"])
+@pytest.mark.parametrize("axis", [None, 0, 2, -1, -3, (0, 2), (-1, 0), (0, 1, 2), (-2,)], ids=repr)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_sum_and_mean_axes_match_torch(name, axis, keepdims, precision):
+    dims = (0, 1, 2) if axis is None else axis
+    check_against_torch(lambda x: getattr(x, name)(axis=axis, keepdims=keepdims),
+                        lambda x: getattr(x, name)(dim=dims, keepdim=keepdims), [(2, 3, 4)], precision)
+
+
+@pytest.mark.parametrize("precision", PRECISIONS, ids=str)
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, -3], ids=repr)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_max_axes_match_torch(axis, keepdims, precision):
+    dims = (0, 1, 2) if axis is None else axis
+    check_against_torch(lambda x: x.max(axis=axis, keepdims=keepdims),
+                        lambda x: torch.amax(x, dim=dims, keepdim=keepdims), [(2, 3, 4)], precision)
+
+
+# --- regression tests: known defects, each against torch or an exact reference ------------------------------
 
 
 @pytest.mark.parametrize("shape, axes", [
