@@ -19,20 +19,45 @@ def _math(latex: str) -> str:
     return f"$\\displaystyle {latex.strip()}$"
 
 
-def operations_table() -> str:
-    """One row per op of :data:`autograd.ops.OPS`: forward rule, local gradient, description, domain."""
-    lines = [
-        "| Op | Forward | Local gradient | What it does | Defined for |",
-        "|---|---|---|---|---|",
-    ]
+def _ops(group: str):
+    """The registry's ops of one group: "elementwise" (both engines), "tensor", or "no_gradient"."""
     for op in OPS.values():
-        expression = op.write(op.inputs, op.params)
-        domain = op.domain or "all real inputs"
-        gradients = "<br>".join(_math(part) for part in op.grad_latex) or "none: not differentiable"
-        lines.append(
-            f"| `{op.name}`<br>`{_cell(expression)}` | {_math(op.forward_latex)} | {gradients} "
-            f"| {_cell(op.description)} | {_cell(domain)} |"
-        )
+        kind = "no_gradient" if op.vjp is None else "elementwise" if "Value" in op.engines else "tensor"
+        if kind == group:
+            yield op
+
+
+def _gradients(op) -> str:
+    return "<br>".join(_math(part) for part in op.grad_latex)
+
+
+def operations_table(group: str = "elementwise") -> str:
+    """One row per op of :data:`autograd.ops.OPS` in ``group``, generated from the registry.
+
+    ``"elementwise"``: the ops of both engines, with each input's local gradient and the domain.
+    ``"tensor"``: the Tensor engine's other ops, with the shape rule and each input's vector-Jacobian product.
+    ``"no_gradient"``: the ops whose result is outside the graph (comparisons, argmax).
+    """
+    if group == "elementwise":
+        lines = ["| Op | Forward | Local gradient | What it does | Defined for |", "|---|---|---|---|---|"]
+        lines += [
+            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_gradients(op)} "
+            f"| {_cell(op.description)} | {_cell(op.domain or 'all real inputs')} |"
+            for op in _ops(group)
+        ]
+    elif group == "tensor":
+        lines = ["| Op | Forward | Shape | Gradient of each input (G = ∂L/∂out) | What it does |", "|---|---|---|---|---|"]
+        lines += [
+            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} "
+            f"| {_cell(op.shape or '')} | {_gradients(op)} | {_cell(op.description)} |"
+            for op in _ops(group)
+        ]
+    else:
+        lines = ["| Op | Forward | What it does |", "|---|---|---|"]
+        lines += [
+            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_cell(op.description)} |"
+            for op in _ops(group)
+        ]
     return "\n".join(lines) + "\n"
 
 
