@@ -91,6 +91,20 @@ def folder(kind: str, inputs: Iterable[object], make: Callable[[Path], None], ro
     return _use(entry, keep)
 
 
+def text(kind: str, inputs: Iterable[object], make: Callable[[], str], root: Path = CACHE, keep: int = KEEP) -> str:
+    """The text ``make()`` returns for ``inputs``, kept like a :func:`folder` (for a page part that is slow to compute).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     calls = []
+    ...     answer = lambda: calls.append(1) or "42"
+    ...     text("x", ["q"], answer, root=Path(root)), text("x", ["q"], answer, root=Path(root)), len(calls)
+    ('42', '42', 1)
+    """
+    entry = folder(kind, inputs, lambda into: (into / "text").write_text(make(), encoding="utf-8"), root=root, keep=keep)
+    return (entry / "text").read_text(encoding="utf-8")
+
+
 def start(kind: str, inputs: Iterable[object], make: Callable[[Path], None], root: Path = CACHE,
           keep: int = KEEP) -> Path:
     """Begin making the entry of ``inputs`` in a background thread, unless it exists or is being made.

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+from pathlib import Path
 
 from autograd import nn, optim
 
-from .source import excerpt
+from . import cache
+from .source import REPO, excerpt
+
+PACKAGE = REPO / "autograd"
 
 HAND_LOOP = """\
 from autograd import LinearLayer, cross_entropy_loss, four_blobs
@@ -50,7 +54,14 @@ def loop_code() -> str:
 
 
 def hand_loop() -> str:
-    """:data:`HAND_LOOP` with its output, run now, and its losses compared with ``train()``'s."""
+    """:data:`HAND_LOOP` with its output, and its losses compared with ``train()``'s.
+
+    Run once per version of the package and of this module (it trains twice): kept in the build cache.
+    """
+    return cache.text("hand-loop", [PACKAGE, Path(__file__)], _run_hand_loop)
+
+
+def _run_hand_loop() -> str:
     namespace: dict = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
