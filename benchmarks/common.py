@@ -47,15 +47,46 @@ class Result:
         return data
 
 
+CLOCK = "CPU time of this process (time.process_time), best of several repeats"
+
+
 def best_time(run, repeats: int) -> float:
-    """The fastest of ``repeats`` calls of ``run()``, in seconds (the least disturbed by other work)."""
-    times = []
+    """The least CPU time of ``repeats`` calls of ``run()``, in seconds.
+
+    CPU time (``time.process_time``) counts only this process's own work, so
+    other jobs on the machine slow it down far less than they do wall time;
+    the least of several repeats is the one least disturbed by what remains
+    (shared caches, another core's turbo). The cycle collector runs before
+    each call, so a call does not pay for the garbage of the one before it.
+    """
+    return best_times({"run": run}, repeats)["run"]
+
+
+def best_times(runs: dict, repeats: int) -> dict:
+    """``best_time`` of each of ``runs`` (name → function), their repeats taken in turn.
+
+    Interleaving (a, b, a, b, …) gives the contestants of a ratio the same
+    chances: a burst of load on the machine falls on both, not on one.
+    """
+    times = {name: [] for name in runs}
     for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, run in runs.items():
+            gc.collect()
+            start = time.process_time()
+            run()
+            times[name].append(time.process_time() - start)
+    return {name: min(values) for name, values in times.items()}
+
+
+def count_nodes(root, inputs_of) -> int:
+    """How many nodes ``root`` reaches (itself included), following ``inputs_of(node)``."""
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for child in inputs_of(stack.pop()):
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
 
 
 def optional(module: str):

@@ -1,25 +1,84 @@
-"""Benchmark 1, the page's task: four_blobs, LinearLayer(2, 4), full-batch gradient descent.
+"""Benchmark 1, the page's task on the Tensor engine: four_blobs, Linear(2, 4), full-batch gradient descent.
 
-Every contestant starts from the same weights, computes the same loss (softmax,
-then -log(p + 1e-6) of the true class, averaged), records loss and accuracy
-every epoch and steps by -lr · grad. The hand-written numpy version is the floor:
-the same arithmetic with no graph at all.
+Every contestant starts from the same weights (those of ``LinearLayer(2, 4,
+seed=0)``), computes the same loss every epoch (softmax, then -log(p + 1e-6)
+of the true class, averaged) and steps by -lr · grad, in float64. The
+issue's comparison is the "loss + grad only" pair: the engine's forward loss,
+backward and SGD step against a hand-written numpy loop that computes only
+the loss and the gradient (the floor: the same arithmetic with no graph).
+The ``train()`` row and the numpy loop that also computes the accuracy show
+what the training loop's bookkeeping adds.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from autograd import Linear, LinearLayer, four_blobs, train
-from autograd.nn import CROSS_ENTROPY_EPS
+from autograd import SGD, Linear, LinearLayer, four_blobs, train
+from autograd.nn import CROSS_ENTROPY_EPS, cross_entropy_loss
+from autograd.tensor import cross_entropy
 
-from .common import Result, Row, Target, best_time, optional, ratio, skipped
+from .common import Result, Row, Target, best_times, optional, ratio, skipped
 
 LR = 1.0
+SEED = 0
 
 
-def numpy_floor(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epochs: int) -> list[float]:
-    """Forward pass and gradient written out by hand: the least work this training can take."""
+def initial_weights() -> tuple[list[list[float]], list[float]]:
+    """The page's starting weights w[k][j] and b[j], from ``LinearLayer(2, 4, seed=0)``."""
+    layer = LinearLayer(2, 4, seed=SEED)
+    return [[p.data for p in row] for row in layer.w], [p.data for p in layer.b]
+
+
+def scalar_engine(x, y, epochs: int) -> list[float]:
+    """The scalar engine's training, loss + grad only: forward loss, backward, SGD step."""
+    layer = LinearLayer(2, 4, seed=SEED)
+    optimizer = SGD(layer.parameters(), LR)
+    losses = []
+    for _ in range(epochs):
+        loss = cross_entropy_loss(layer(x), y)
+        losses.append(loss.data)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return losses
+
+
+@functools.lru_cache(maxsize=None)
+def reference_losses(epochs: int) -> tuple[float, ...]:
+    """The scalar engine's loss at every epoch: the definition of the task the others must agree with."""
+    x, y = four_blobs()
+    return tuple(scalar_engine(x, y, epochs))
+
+
+def tensor_engine(x, y, epochs: int) -> list[float]:
+    """The Tensor engine's training, loss + grad only: forward loss, backward, SGD step (no accuracy)."""
+    model = Linear.from_layer(LinearLayer(2, 4, seed=SEED))
+    x, y = model.prepare(x, y)
+    optimizer = SGD(model.parameters(), LR)
+    losses = []
+    for _ in range(epochs):
+        loss = cross_entropy(model(x), y, eps=CROSS_ENTROPY_EPS)
+        losses.append(loss.item())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return losses
+
+
+def tensor_train(x, y, epochs: int) -> list[float]:
+    """The Tensor engine through ``train()``, which also records the accuracy of every epoch."""
+    return train(x, y, Linear.from_layer(LinearLayer(2, 4, seed=SEED)), lr=LR, epochs=epochs).loss
+
+
+def numpy_floor(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epochs: int,
+                accuracy: bool = False) -> list[float]:
+    """The loss and its gradient written out by hand: the least work this training can take.
+
+    With ``accuracy`` it also computes each epoch's accuracy, as ``train()`` does.
+    """
     w, b = w.copy(), b.copy()
     rows = np.arange(len(y))
     losses = []
@@ -29,7 +88,8 @@ def numpy_floor(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epoc
         p = exps / exps.sum(axis=1, keepdims=True)
         picked = p[rows, y]
         losses.append(float(-np.log(picked + CROSS_ENTROPY_EPS).mean()))
-        float(np.mean(z.argmax(axis=1) == y))  # accuracy, as every other contestant records it
+        if accuracy:
+            float(np.mean(z.argmax(axis=1) == y))
         # ∂loss/∂z = c (p - onehot(y)) / n, with c = p_y / (p_y + eps).
         scale = picked / (picked + CROSS_ENTROPY_EPS) / len(y)
         dz = p * scale[:, None]
@@ -40,7 +100,7 @@ def numpy_floor(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epoc
 
 
 def torch_training(torch, x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epochs: int) -> list[float]:
-    """The same training in PyTorch, with its autograd."""
+    """The same training in PyTorch, with its autograd: loss + grad only."""
     x, y = torch.from_numpy(x), torch.from_numpy(y)
     w = torch.tensor(w, requires_grad=True)
     b = torch.tensor(b, requires_grad=True)
@@ -51,7 +111,6 @@ def torch_training(torch, x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.nda
         p = torch.softmax(z, dim=1)
         loss = -(p[rows, y] + CROSS_ENTROPY_EPS).log().mean()
         losses.append(loss.item())
-        (z.argmax(dim=1) == y).double().mean().item()
         w.grad = b.grad = None
         loss.backward()
         with torch.no_grad():
@@ -62,43 +121,47 @@ def torch_training(torch, x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.nda
 
 def run(quick: bool = False) -> Result:
     epochs = 20 if quick else 500
-    repeats = 1 if quick else 5
+    repeats = 1 if quick else 15
     x_list, y_list = four_blobs()
-    layer = LinearLayer(2, 4, seed=0)
-    w0 = np.array([[p.data for p in row] for row in layer.w])
-    b0 = np.array([p.data for p in layer.b])
+    w0, b0 = (np.array(v) for v in initial_weights())
     x, y = np.array(x_list), np.array(y_list)
 
-    reference = train(x_list, y_list, LinearLayer(2, 4, seed=0), lr=LR, epochs=epochs).loss
-    scalar = Row("Scalar engine (Value)", best_time(lambda: train(x_list, y_list, LinearLayer(2, 4, seed=0), lr=LR, epochs=epochs), 1))
-    floor = Row("numpy by hand (floor)", best_time(lambda: numpy_floor(x, y, w0, b0, epochs), repeats))
-    tensor = Row("Tensor engine", best_time(lambda: train(x_list, y_list, Linear.from_layer(layer), lr=LR, epochs=epochs), repeats))
-    agreement = {
-        "Tensor engine": train(x_list, y_list, Linear.from_layer(layer), lr=LR, epochs=epochs).loss,
-        "numpy by hand (floor)": numpy_floor(x, y, w0, b0, epochs),
+    contestants = {
+        "Tensor engine, loss + grad only": lambda: tensor_engine(x_list, y_list, epochs),
+        "numpy floor (loss + grad only)": lambda: numpy_floor(x, y, w0, b0, epochs),
+        "Tensor engine, train() (also accuracy and history)": lambda: tensor_train(x_list, y_list, epochs),
+        "numpy by hand, also accuracy": lambda: numpy_floor(x, y, w0, b0, epochs, accuracy=True),
     }
-
     torch = optional("torch")
-    if torch is None:
-        pytorch = skipped("PyTorch CPU, 1 thread", "torch")
-    else:
+    if torch is not None:
         torch.set_num_threads(1)
-        pytorch = Row("PyTorch CPU, 1 thread", best_time(lambda: torch_training(torch, x, y, w0, b0, epochs), repeats),
-                      note=f"torch {torch.__version__}")
-        agreement[pytorch.contestant] = torch_training(torch, x, y, w0, b0, epochs)
+        contestants["PyTorch CPU, 1 thread, loss + grad only"] = lambda: torch_training(torch, x, y, w0, b0, epochs)
+    times = best_times(contestants, repeats)
+    rows = {name: Row(name, seconds) for name, seconds in times.items()}
+    if torch is None:
+        rows["PyTorch CPU, 1 thread, loss + grad only"] = skipped("PyTorch CPU, 1 thread, loss + grad only", "torch")
+    else:
+        rows["PyTorch CPU, 1 thread, loss + grad only"].note = f"torch {torch.__version__}"
 
-    rows = [tensor, floor, pytorch, scalar]
-    for row in rows:
-        if row.contestant in agreement:
-            # How far its loss history is from the scalar engine's, the definition of the task.
-            difference = max(abs(a - r) / r for a, r in zip(agreement[row.contestant], reference))
-            row.extra["max relative loss difference vs scalar engine"] = difference
+    reference = reference_losses(epochs)
+    for name, contestant in contestants.items():
+        # How far its loss history is from the scalar engine's, the definition of the task.
+        losses = contestant()
+        rows[name].extra["max relative loss difference vs scalar engine"] = max(
+            abs(a - r) / r for a, r in zip(losses, reference))
+    tensor, floor = rows["Tensor engine, loss + grad only"], rows["numpy floor (loss + grad only)"]
+    pytorch = rows["PyTorch CPU, 1 thread, loss + grad only"]
+    for row in rows.values():
+        if row.seconds is not None:
+            row.extra["µs per epoch"] = row.seconds / epochs * 1e6
     return Result(
-        name="1. The page's task",
-        task=f"four_blobs (100 points), LinearLayer(2, 4), {epochs} epochs, lr = {LR}, float64, same initial weights",
-        rows=rows,
+        name="1. The page's task, Tensor engine",
+        task=f"four_blobs (100 points), Linear(2, 4), {epochs} epochs, lr = {LR}, float64, same initial weights, "
+             "loss every epoch",
+        rows=list(rows.values()),
         targets=[
-            Target("Tensor engine ≤ 1.5× the numpy floor", ratio(tensor, floor), 1.5),
-            Target("Tensor engine faster than PyTorch", ratio(tensor, pytorch), 1.0),
+            Target("Tensor engine ≤ 1.5× the numpy floor (loss + grad only)", ratio(tensor, floor), 1.5),
+            Target("Tensor engine ≤ 1.25× the numpy floor (loss + grad only), the goal", ratio(tensor, floor), 1.25),
+            Target("Tensor engine faster than PyTorch (loss + grad only)", ratio(tensor, pytorch), 1.0),
         ],
     )

@@ -27,10 +27,10 @@ import platform  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from . import deep_chain, page_task, real_mlp, scalar_vs_micrograd  # noqa: E402
-from .common import Result  # noqa: E402
+from . import before_after, deep_chain, page_task, real_mlp, scalar_page_task, scalar_vs_micrograd  # noqa: E402
+from .common import CLOCK, Result  # noqa: E402
 
-BENCHMARKS = (page_task, scalar_vs_micrograd, real_mlp, deep_chain)
+BENCHMARKS = (page_task, scalar_page_task, scalar_vs_micrograd, real_mlp, deep_chain, before_after)
 DEFAULT_OUTPUT = Path(__file__).parent / "results" / "latest.json"
 COMMAND = ".venv/bin/python -m benchmarks.run"
 
@@ -62,6 +62,7 @@ def machine() -> dict:
         "torch": version("torch"),
         "micrograd": version("micrograd"),
         "blas threads": 1,
+        "timing": CLOCK,
         "load average at start (1, 5, 15 min)": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -82,7 +83,7 @@ def number(value) -> str:
 
 def markdown(results: list[Result]) -> str:
     """Two tables: every measurement, then every target with its measured ratio."""
-    lines = ["| Benchmark | Contestant | Time | Details |", "|---|---|--:|---|"]
+    lines = ["| Benchmark | Contestant | CPU time | Details |", "|---|---|--:|---|"]
     for result in results:
         for row in result.rows:
             details = [f"{key}: {number(value)}" for key, value in row.extra.items()]
@@ -101,18 +102,22 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write the JSON report")
+    parser.add_argument("--only", nargs="+", metavar="MODULE", choices=[b.__name__.rsplit(".", 1)[-1] for b in BENCHMARKS],
+                        help="run only these benchmarks (module names), e.g. --only page_task before_after")
     args = parser.parse_args(argv)
+    benchmarks = [b for b in BENCHMARKS if args.only is None or b.__name__.rsplit(".", 1)[-1] in args.only]
 
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": COMMAND + (" --quick" if args.quick else ""),
+        "command": COMMAND + (" --quick" if args.quick else "") + (" --only " + " ".join(args.only) if args.only else ""),
         "quick": args.quick,
         "machine": machine(),
     }
     results = []
-    for benchmark in BENCHMARKS:
+    for benchmark in benchmarks:
         print(f"running {benchmark.__name__.rsplit('.', 1)[-1]} ...", file=sys.stderr, flush=True)
         results.append(benchmark.run(quick=args.quick))
+    report["machine"]["load average at end (1, 5, 15 min)"] = [round(x, 2) for x in os.getloadavg()]
     report["benchmarks"] = [result.to_json() for result in results]
     report["markdown"] = markdown(results)
 

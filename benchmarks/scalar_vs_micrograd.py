@@ -1,7 +1,7 @@
-"""Benchmark 2: the scalar engine against micrograd on an identical graph.
+"""Benchmark 3: the scalar engine against micrograd (and the original page's design) on an identical graph.
 
 MLP(2, 16, 16, 1) with relu, squared loss over 100 points; each iteration
-resets the gradients, runs the forward pass and backpropagates. Both engines
+resets the gradients, runs the forward pass and backpropagates. The engines
 start from the same weights and build the same expression, op for op, so
 their losses agree; bytes per node are measured with tracemalloc on the graph
 of one iteration, gradients included.
@@ -15,7 +15,8 @@ import tracemalloc
 
 from autograd import LinearLayer, Value, four_blobs
 
-from .common import Result, Row, Target, best_time, optional, skipped
+from . import original_design
+from .common import Result, Row, Target, best_time, best_times, count_nodes, optional, skipped
 
 SIZES = (2, 16, 16, 1)
 POINTS = 100
@@ -93,16 +94,6 @@ def without_gc(iteration, times: int) -> float:
         gc.collect()
 
 
-def count_nodes(root, inputs_of) -> int:
-    seen, stack = {id(root)}, [root]
-    while stack:
-        for child in inputs_of(stack.pop()):
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append(child)
-    return len(seen)
-
-
 def bytes_per_node(iteration, inputs_of, parameters: int) -> tuple[float, int]:
     """Memory held by one iteration's graph (gradients included), per node it created."""
     tracemalloc.start()
@@ -112,6 +103,27 @@ def bytes_per_node(iteration, inputs_of, parameters: int) -> tuple[float, int]:
     tracemalloc.stop()
     nodes = count_nodes(loss, inputs_of) - parameters
     return held / nodes, nodes
+
+
+def original_model(weights):
+    """The MLP in the original page's design: per layer, w[k][j] and b[j] as its Values."""
+    return [([[original_design.Value(w[k]) for w, _ in neurons] for k in range(nin)],
+             [original_design.Value(b) for _, b in neurons])
+            for nin, neurons in zip(SIZES, weights)]
+
+
+def original_iteration(layers, x, targets):
+    for w, b in layers:
+        for p in [p for row in w for p in row] + b:
+            p.grad = 0.0
+    h = x
+    for i, (w, b) in enumerate(layers):
+        h = original_design.linear(h, w, b)
+        if i < len(layers) - 1:
+            h = [[v.relu() for v in row] for row in h]
+    loss = squared_loss([row[0] for row in h], targets)
+    loss.backward()
+    return loss
 
 
 def run(quick: bool = False) -> Result:
@@ -126,30 +138,36 @@ def run(quick: bool = False) -> Result:
 
     layers = scalar_model(weights)
     parameters = sum(len(layer.parameters()) for layer in layers)
-    scalar = Row("Scalar engine (Value)", best_time(lambda: repeat(lambda: scalar_iteration(layers, x, targets), iterations), repeats))
-    per_node, nodes = bytes_per_node(lambda: scalar_iteration(layers, x, targets), lambda v: v.inputs, parameters)
-    scalar.extra.update({"bytes per node": per_node, "nodes per iteration": nodes,
-                         "seconds per iteration, cycle collector off": without_gc(lambda: scalar_iteration(layers, x, targets), 3),
-                         "loss": scalar_iteration(layers, x, targets).data})
-
+    # name → (one iteration, how to list a node's inputs)
+    contestants = {
+        "Scalar engine (Value)": (lambda: scalar_iteration(layers, x, targets), lambda v: v.inputs),
+    }
+    design = original_model(weights)
+    contestants["Original page's design (closures, recursive sort)"] = (
+        lambda: original_iteration(design, x, targets), lambda v: v._inputs)
     micrograd_nn = optional("micrograd.nn")
-    if micrograd_nn is None:
-        micrograd = skipped("micrograd 0.1.0", "micrograd")
-    else:
+    if micrograd_nn is not None:
         model = micrograd_model(micrograd_nn, weights)
-        micrograd = Row("micrograd 0.1.0", best_time(lambda: repeat(lambda: micrograd_iteration(model, x, targets), iterations), repeats))
-        per_node, nodes = bytes_per_node(lambda: micrograd_iteration(model, x, targets), lambda v: v._prev, parameters)
-        micrograd.extra.update({"bytes per node": per_node, "nodes per iteration": nodes,
-                                "seconds per iteration, cycle collector off": without_gc(lambda: micrograd_iteration(model, x, targets), 3),
-                                "loss": micrograd_iteration(model, x, targets).data})
+        contestants["micrograd 0.1.0"] = (lambda: micrograd_iteration(model, x, targets), lambda v: v._prev)
 
+    times = best_times({name: (lambda it=it: repeat(it, iterations)) for name, (it, _) in contestants.items()}, repeats)
+    rows = {}
+    for name, (iteration, inputs_of) in contestants.items():
+        row = rows[name] = Row(name, times[name])
+        per_node, nodes = bytes_per_node(iteration, inputs_of, parameters)
+        row.extra.update({"bytes per node": per_node, "nodes per iteration": nodes,
+                          "seconds per iteration, cycle collector off": without_gc(iteration, 3),
+                          "loss": iteration().data})
+    if micrograd_nn is None:
+        rows["micrograd 0.1.0"] = skipped("micrograd 0.1.0", "micrograd")
+    scalar, micrograd = rows["Scalar engine (Value)"], rows["micrograd 0.1.0"]
     speed = None if micrograd.seconds is None else scalar.seconds / micrograd.seconds
     memory = (None if micrograd.seconds is None
               else scalar.extra["bytes per node"] / micrograd.extra["bytes per node"])
     return Result(
-        name="2. Scalar engine vs micrograd",
+        name="3. Scalar engine vs micrograd",
         task=f"MLP{SIZES} with relu, squared loss over {points} points, forward + backward, {iterations} iterations",
-        rows=[scalar, micrograd],
+        rows=list(rows.values()),
         targets=[
             Target("Scalar engine ≥ 3× faster than micrograd (time ratio ≤ 1/3)", speed, 1 / 3),
             Target("Scalar engine bytes per node ≤ 1/3 of micrograd's", memory, 1 / 3),

@@ -1,0 +1,92 @@
+"""Benchmark 6: ``create_graph=False`` costs nothing: the engine today against the engine before the registry refactor.
+
+Commit 34909c3 is the last one before the op registry took every op and one
+backpropagation routine began to serve both engines with ``create_graph``.
+Its ``autograd`` package is copied out of git (``git archive``) into a
+temporary directory, and each version runs the page's task (the loops of
+benchmarks 1 and 2: forward loss, backward, SGD step) in a child process of
+its own, the two versions taking turns. Both versions must give the same
+losses. Skipped, with a note, when git or the commit is not at hand (a
+shallow clone).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from .common import Result, Row, Target
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = Path(__file__).resolve().parent / "engine_version_child.py"
+BEFORE = "34909c3"
+LIMIT = 1.05  # "nothing measurable": within the few per cent that repeated runs differ by
+
+
+def engine_at(commit: str, directory: Path) -> Path | None:
+    """The ``autograd`` package as of ``commit``, extracted under ``directory``; None if git cannot give it."""
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit, "autograd"],
+                                 capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    tar_path = directory / "engine.tar"
+    tar_path.write_bytes(archive)
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(directory, filter="data")
+    return directory
+
+
+def child(tree: Path, task: str, epochs: int, repeats: int) -> dict:
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)])}
+    done = subprocess.run([sys.executable, str(CHILD), task, str(epochs), str(repeats)], cwd=tree,
+                          env=environment, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise RuntimeError(f"the engine from {tree} failed on the {task} task:\n{done.stderr}")
+    result = json.loads(done.stdout)
+    if not Path(result["autograd"]).resolve().is_relative_to(tree.resolve()):
+        raise RuntimeError(f"the child imported autograd from {result['autograd']}, not from {tree}")
+    return result
+
+
+def run(quick: bool = False) -> Result:
+    # task → (epochs, repeats inside one child, rounds of children)
+    plan = {"scalar": (5, 1, 1), "tensor": (5, 1, 1)} if quick else {"scalar": (500, 1, 3), "tensor": (500, 10, 3)}
+    engine_name = {"scalar": "Scalar engine (Value)", "tensor": "Tensor engine"}
+    rows, targets = [], []
+    with tempfile.TemporaryDirectory() as temporary:
+        before_tree = engine_at(BEFORE, Path(temporary))
+        for task, (epochs, repeats, rounds) in plan.items():
+            name = engine_name[task]
+            if before_tree is None:
+                rows.append(Row(f"{name} at {BEFORE}", None, note=f"skipped: git cannot give commit {BEFORE} here"))
+                targets.append(Target(f"{name}: today ≤ {LIMIT}× the engine at {BEFORE}", None, LIMIT))
+                continue
+            best = {"today": None, BEFORE: None}
+            losses = {}
+            for _ in range(rounds):
+                for version, tree in ((BEFORE, before_tree), ("today", ROOT)):
+                    result = child(tree, task, epochs, repeats)
+                    best[version] = min(filter(None, (best[version], result["seconds"])))
+                    losses[version] = result["losses"]
+            difference = max(abs(a - b) / b for a, b in zip(losses["today"], losses[BEFORE]))
+            today = Row(f"{name} today, loss + grad only", best["today"],
+                        extra={"µs per epoch": best["today"] / epochs * 1e6})
+            before = Row(f"{name} at {BEFORE}, loss + grad only", best[BEFORE],
+                         extra={"µs per epoch": best[BEFORE] / epochs * 1e6,
+                                "max relative loss difference vs today": difference})
+            rows += [today, before]
+            targets.append(Target(f"{name}: today ≤ {LIMIT}× the engine at {BEFORE} (create_graph=False)",
+                                  today.seconds / before.seconds, LIMIT))
+    return Result(
+        name="6. Before and after the registry refactor",
+        task=f"the page's task as in benchmarks 1 and 2 ({plan['scalar'][0]} epochs), the engine today against "
+             f"the engine at commit {BEFORE}, each in its own process, taking turns",
+        rows=rows,
+        targets=targets,
+    )
