@@ -37,7 +37,7 @@ True
 from __future__ import annotations
 
 from .ops import OPS
-from .trace import creation_order, name_nodes
+from .trace import creation_order, describe, name_nodes
 from .value import Value
 
 DATA_STYLE = 'shape=box, style="rounded,filled", fillcolor="#b7e4c7", color="#2d6a4f", fontcolor="#081c15"'
@@ -118,7 +118,13 @@ def op_label(node) -> str:
     ('*', 'σ', '** 2')
     """
     symbol = OPS[node.op].symbol
-    return f"{symbol} {', '.join(format(p, 'g') for p in node.params)}" if node.params else symbol
+    shown = [format(p, "g") if isinstance(p, float) else str(p) for p in node.params if _short(p)]
+    return f"{symbol} {', '.join(shown)}" if shown else symbol
+
+
+def _short(param) -> bool:
+    """Whether a parameter fits in an op's mark: a number, an axis or a shape, not an index array."""
+    return param is not None and len(str(param)) <= 12
 
 
 def _quote(text: str) -> str:
@@ -178,8 +184,8 @@ def to_dot(
             if include_constants:
                 node(f"v-{s}", name, CONST_STYLE)
         else:
-            node(f"v-{s}", f"{name}\n{n.data:.{digits}f}", DATA_STYLE)
-            node(f"g-{s}", f"∂{top}/∂{name}\n{n.grad:.{digits}f}", GRAD_STYLE)
+            node(f"v-{s}", f"{name}\n{describe(n.data, digits)}", DATA_STYLE)
+            node(f"g-{s}", f"∂{top}/∂{name}\n{describe(n.grad, digits)}", GRAD_STYLE)
             # Same rank: the gradient sits right beside the value it belongs to.
             lines.append(f"  {{ rank=same; {_quote(id_prefix + f'v-{s}')}; {_quote(id_prefix + f'g-{s}')}; }}")
             edge(f"v-{s}", f"g-{s}", f"e-g-{s}", "style=dotted, arrowhead=none")

@@ -113,7 +113,8 @@ class Op:
 
 
 def _param_text(value) -> str:
-    return format(value, "g") if isinstance(value, float) else str(value)
+    text = format(value, "g") if isinstance(value, float) else " ".join(str(value).split())
+    return text if len(text) <= 24 else text[:20] + " …"  # an index or the labels of a batch: shortened
 
 
 def _sigmoid(xp, a):

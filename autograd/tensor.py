@@ -26,7 +26,7 @@ import numpy as np
 
 from .backprop import backpropagate, next_seq
 from .ops import OPS, Op
-from .value import forward_error
+from .value import CONSTANT, INPUT, forward_error
 
 # A context variable, not a global: each thread (and each asyncio task) has its own
 # switch, so no_grad() in one thread never turns gradients off in another.
@@ -320,11 +320,13 @@ class Tensor:
     dtype('float32')
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "inputs", "params", "_op", "_seq")
+    __slots__ = ("data", "grad", "requires_grad", "label", "inputs", "params", "_op", "_seq")
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__, not numpy's broadcasting
     __hash__ = object.__hash__  # by identity: == compares elements, and the graph keeps nodes in sets
 
-    def __init__(self, data, requires_grad: bool = False, dtype=None):
+    def __init__(self, data, requires_grad: bool = False, dtype=None, label: str | None = None):
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"Tensor expects label as a str or None, got {type(label).__name__} {label!r}")
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"Tensor expects requires_grad as True or False, got {requires_grad!r}")
         self.data = _as_array(data, dtype)
@@ -335,9 +337,10 @@ class Tensor:
             )
         self.grad = None
         self.requires_grad = bool(requires_grad)
+        self.label = label  # a name for traces and graph figures
         self.inputs = ()
         self.params = ()
-        self._op = None
+        self._op = INPUT
         self._seq = next_seq()
 
     @staticmethod
@@ -350,6 +353,7 @@ class Tensor:
         node = Tensor.__new__(Tensor)
         node.data = data
         node.grad = None
+        node.label = None
         # Every op has one or two inputs, so the first and the last are all of them.
         node.requires_grad = (
             (inputs[0].requires_grad or inputs[-1].requires_grad) and op.vjp is not None and _grad_enabled.get()
@@ -361,17 +365,22 @@ class Tensor:
         return node
 
     @staticmethod
-    def _leaf(data: np.ndarray) -> Tensor:
+    def _leaf(data: np.ndarray, kind: str = INPUT) -> Tensor:
         """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
         leaf = Tensor.__new__(Tensor)
-        leaf.data, leaf.grad, leaf.requires_grad = data, None, False
-        leaf.inputs, leaf.params, leaf._op, leaf._seq = (), (), None, next_seq()
+        leaf.data, leaf.grad, leaf.requires_grad, leaf.label = data, None, False, None
+        leaf.inputs, leaf.params, leaf._op, leaf._seq = (), (), kind, next_seq()
         return leaf
 
     @property
     def op(self) -> str:
-        """The name of the registry op that made this tensor, or ``"input"`` for one made by ``Tensor(...)``."""
-        return "input" if self._op is None else self._op.name
+        """The name of the registry op that made this tensor: an op name, ``"input"`` or ``"const"``."""
+        return self._op if isinstance(self._op, str) else self._op.name
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a leaf the engine lifted from a plain number (the 2 in ``2 * x``)."""
+        return self._op is CONSTANT
 
     # --- array facts ----------------------------------------------------------
 
@@ -451,7 +460,7 @@ class Tensor:
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, bool) and self.data.dtype.kind == "f":
             # Plain numbers take a float tensor's dtype, so float32 stays float32.
-            return Tensor._leaf(np.asarray(as_finite(other, "Tensor"), dtype=self.data.dtype))
+            return Tensor._leaf(np.asarray(as_finite(other, "Tensor"), dtype=self.data.dtype), CONSTANT)
         return Tensor(other)
 
     def __add__(self, other):

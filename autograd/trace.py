@@ -55,7 +55,7 @@ def name_nodes(nodes: list[Value]) -> dict[int, str]:
         if node.label is not None:
             names[id(node)] = node.label
         elif node.is_constant:
-            names[id(node)] = format(node.data, "g")
+            names[id(node)] = format(float(node.data), "g")  # a constant holds one number, on either engine
         else:
             unnamed += 1
             names[id(node)] = f"t{unnamed}"
@@ -90,6 +90,25 @@ def trace(root: Value, include_constants: bool = False) -> list[TraceRow]:
     ]
 
 
+def describe(x, digits: int = 4) -> str:
+    """A node's data or gradient as text: a number with ``digits`` decimals; for a tensor, its
+    elements when it has at most four, otherwise its shape.
+
+    >>> describe(0.12345), describe(None)
+    ('0.1235', '—')
+    """
+    if x is None:
+        return "—"
+    if hasattr(x, "_seq"):  # a gradient that is itself a node (create_graph=True)
+        x = x.data
+    shape = getattr(x, "shape", ())
+    if shape == ():
+        return f"{float(x):.{digits}f}"
+    if x.size <= 4:
+        return "[" + ", ".join(f"{v:.{digits}f}" for v in x.reshape(-1).tolist()) + "]"
+    return "shape (" + ", ".join(map(str, shape)) + ")"
+
+
 def markdown_table(rows: list[TraceRow], digits: int = 4) -> str:
     """The rows as a Markdown table of variable, expression, forward value and gradient."""
     lines = [
@@ -98,7 +117,7 @@ def markdown_table(rows: list[TraceRow], digits: int = 4) -> str:
     ]
     for row in rows:
         expr = "input" if row.expression == INPUT else f"`{row.expression}`"
-        lines.append(f"| {row.name} | {expr} | {row.data:.{digits}f} | {row.grad:.{digits}f} |")
+        lines.append(f"| {row.name} | {expr} | {describe(row.data, digits)} | {describe(row.grad, digits)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -305,3 +305,23 @@ def test_relu_second_derivative_is_zero_and_says_why():
     (second,) = grad(first, [x])
     assert first.data == pytest.approx(1.4) and second == pytest.approx(2.0)  # the step is a constant: d/dx 2x = 2
     assert "constant" in OPS["relu"].not_differentiable
+
+
+def test_a_tensor_graph_traces_and_renders_with_shapes():
+    from autograd import Linear, four_blobs
+    from autograd.graph import to_dot
+    from autograd.trace import markdown_table, trace
+
+    x, y = four_blobs(n=8)
+    layer = Linear(2, 4, seed=0)
+    layer.w.label, layer.b.label = "W", "b"
+    loss = cross_entropy(layer(Tensor(x, label="X")), y)
+    loss.label = "L"
+    loss.backward()
+    rows = trace(loss)
+    assert [(r.name, r.expression) for r in rows][:2] == [("W", "input"), ("b", "input")]
+    assert [r.node.op for r in rows if r.node.inputs] == ["matmul", "add", "cross_entropy"]
+    table = markdown_table(rows)
+    assert "| t1 | `X @ W` | shape (8, 4) | shape (8, 4) |" in table
+    dot = to_dot(loss)
+    assert 'label="∂L/∂W\\nshape (2, 4)"' in dot and 'id="op-t1", label="@"' in dot
