@@ -184,19 +184,23 @@ def backward_steps(root) -> list[BackwardStep]:
 
     Raises ArithmeticError where a gradient is not finite, as ``backward()`` does.
     """
-    grads: dict[int, float] = {id(root): 1.0}
+    grads: dict[int, float] = {id(root): root._seed(None, False)}  # 1, as backward() starts
     steps = []
     for node in reversed(topological_order(root)):  # the order backward() walks
         if not node.inputs:
             continue
         upstream = grads.get(id(node), 0.0)
-        locals_ = _local_gradients(node, 1.0)
+        scalar = not hasattr(node.data, "shape")
+        # A tensor op has a Jacobian, not one local gradient: its steps record the contributions only.
+        locals_ = _local_gradients(node, 1.0) if scalar else (None,) * len(node.inputs)
         products = _local_gradients(node, upstream)
         contributions = []
         for x, local, product in zip(node.inputs, locals_, products):
+            if not scalar:
+                product = _summed_to_shape_of(x, product)
             before = grads.get(id(x), 0.0)
             after = before + product
-            if not (math.isfinite(local) and math.isfinite(after)):
+            if not (_finite(local) and _finite(after)):
                 raise ArithmeticError(
                     f"backward through {node.op} at {[x.data for x in node.inputs]}: the gradient is not finite there"
                 )
@@ -204,6 +208,22 @@ def backward_steps(root) -> list[BackwardStep]:
             contributions.append(Contribution(x, local, product, before, after))
         steps.append(BackwardStep(node, upstream, tuple(contributions)))
     return steps
+
+
+def _finite(x) -> bool:
+    """Whether a number, or every element of an array, is finite (None: nothing to check)."""
+    if x is None:
+        return True
+    if not hasattr(x, "shape"):
+        return math.isfinite(x)
+    return bool((abs(x) <= 1.7976931348623157e308).all())  # False for inf and NaN alike
+
+
+def _summed_to_shape_of(x, contribution):
+    """A tensor op's contribution summed back over the axes broadcasting added, as backward() does."""
+    from .tensor import _sum_to_shape
+
+    return _sum_to_shape(contribution, x.data.shape)
 
 
 def backward_steps_data(root) -> dict:

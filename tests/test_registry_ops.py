@@ -325,3 +325,21 @@ def test_a_tensor_graph_traces_and_renders_with_shapes():
     assert "| t1 | `X @ W` | shape (8, 4) | shape (8, 4) |" in table
     dot = to_dot(loss)
     assert 'label="∂L/∂W\\nshape (2, 4)"' in dot and 'id="op-t1", label="@"' in dot
+
+
+def test_backward_steps_record_a_tensor_graph_and_end_at_backwards_gradients():
+    from autograd.trace import backward_steps
+
+    w = Tensor([[0.5, -1.0], [2.0, 0.3]], requires_grad=True)
+    b = Tensor([0.1, -0.2], requires_grad=True)
+    x = Tensor([[1.0, 2.0], [-1.0, 0.5], [0.3, 0.3]])
+    loss = ((x @ w + b).tanh() * (x @ w)).sum()
+    steps = backward_steps(loss)
+    final = {}
+    for step in steps:
+        for c in step.contributions:
+            final[id(c.input)] = c.after
+    loss.backward()
+    for leaf in (w, b):
+        np.testing.assert_allclose(final[id(leaf)], leaf.grad, rtol=1e-14)
+    assert all(c.local is None for s in steps for c in s.contributions)
