@@ -2,9 +2,6 @@
 
 Pages:
 
-* The demo page's marker ``<div id="autograd-demo"></div>`` becomes the whole
-  widget, rendered now by ``docs/demo/demo_view.py`` with the default inputs,
-  so the page shows the engine's numbers before any script runs.
 * Every Python block that markdown-exec runs with its source shown, and that
   needs only the package and the standard library, is wrapped in
   ``<div class="ag-block" data-ag-session="...">`` so that ``runtime/blocks.js``
@@ -29,13 +26,11 @@ import ast
 import functools
 import gzip
 import hashlib
-import importlib.util
 import io
 import json
 import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -56,8 +51,6 @@ SITE_PYTHON = {
     DOCS / "demo" / "demo_view.py": "demo_view.py",
 }
 ASSETS = "runtime/assets"
-DEMO_PAGE = "demo.md"
-DEMO_MARKER = '<div id="autograd-demo"></div>'
 API_PAGE = "api.md"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same source gives the same archive
 # Modules a reader's code commonly imports; with what the site's code imports, they make the trimmed stdlib.
@@ -316,42 +309,11 @@ def _browser_doctest_modules() -> list[str]:
     return [name for name in names if name not in heavy]
 
 
-def _demo_view():
-    # The demo's Python is the site's: import it afresh from docs/demo/ on every build.
-    folder = str(DOCS / "demo")
-    for name in ("demo_view", "demo_model"):
-        sys.modules.pop(name, None)
-    sys.path.insert(0, folder)
-    try:
-        spec = importlib.util.spec_from_file_location("demo_view", DOCS / "demo" / "demo_view.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(folder)
-
-
-def _graph_svg(dot: str) -> str:
-    # The site's one way to draw a graph, so the build-time figure matches the other pages'.
-    from docs_gen.graph_figure import inline_svg, render_svg
-
-    return inline_svg(render_svg(dot))
-
-
 def on_page_content(html, page, config, files):
     def here(name):
         return get_relative_url(name, page.url)
 
     parts = []
-    if page.file.src_uri == DEMO_PAGE:
-        if DEMO_MARKER not in html:
-            raise PluginError(f"demo: {DEMO_PAGE} must contain the marker {DEMO_MARKER}")
-        widget = (
-            f'<link rel="stylesheet" href="{here("demo/demo.css")}">\n'
-            f"{_demo_view().widget_html(_graph_svg)}\n"
-            f'<script type="module" src="{here("demo/demo.js")}"></script>'
-        )
-        html = html.replace(DEMO_MARKER, widget)
     if page.file.src_uri == API_PAGE:
         modules = " ".join(_browser_doctest_modules())
         parts.append(f'<div hidden id="ag-doctests" data-ag-modules="{modules}" '
