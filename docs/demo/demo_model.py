@@ -47,7 +47,7 @@ import operator
 import re
 from typing import Mapping, NamedTuple
 
-from autograd.examples import EXAMPLE_POINT
+from autograd.examples import EXAMPLE_POINT, INPUT_LABELS, program
 from autograd.graph import to_dot
 from autograd.ops import OPS
 from autograd.trace import backward_steps_data, trace
@@ -56,19 +56,36 @@ from autograd.value import Value, topological_order
 VARIABLES = ("w1", "w2", "x1", "x2")
 """The names an expression may use, in the order the demo shows them."""
 
-LABELS = {"w1": "w₁", "w2": "w₂", "x1": "x₁", "x2": "x₂"}
+LABELS = dict(INPUT_LABELS)
 """How each variable is labelled in traces and graphs (as in the docs' worked example)."""
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_POWERS = {"_sq": "²", "_cube": "³"}
+_INDEXED = re.compile(r"(?P<base>(?:[A-Za-z][0-9]+)+)(?P<power>_sq|_cube)?")
+
+
+def display_name(name: str) -> str:
+    """How a step's name is shown: in the docs' style when it is written as the docs' names are.
+
+    A name made of letters with an index each (``w1``, ``w1x1``), optionally
+    ending in ``_sq`` or ``_cube``, shows its indices as subscripts and the
+    power as a superscript: the reverse of :func:`autograd.graph.slug`, so the
+    worked example's steps read as the docs name them. Any other name is shown
+    as written.
+
+    >>> display_name("w1x1"), display_name("w2_sq"), display_name("loss"), display_name("step30")
+    ('w₁x₁', 'w₂²', 'loss', 'step30')
+    """
+    match = _INDEXED.fullmatch(name)
+    if not match:
+        return name
+    return match["base"].translate(_SUBSCRIPTS) + _POWERS.get(match["power"] or "", "")
 
 FUNCTIONS = tuple(name for name, op in OPS.items() if op.arity == 1 and not op.params and hasattr(Value, name))
 """The engine's one-input ops that a Value has as methods: usable as f(a) or a.f()."""
 
-DEFAULT_EXPRESSION = """\
-z = w1*x1 + w2*x2
-u = w1**2 + w2**2
-R = 0.5*u
-G = sigmoid(z)
-f = G + R"""
-"""The worked example of the docs, f = σ(w₁x₁ + w₂x₂) + 0.5 (w₁² + w₂²), with its steps named as there."""
+DEFAULT_EXPRESSION = program()
+"""The worked example of the docs (:func:`autograd.examples.program`), one named step per node, named as there."""
 
 DEFAULT_POINT = dict(EXAMPLE_POINT)
 """The inputs the demo starts from: the point of the docs' worked example."""
@@ -405,7 +422,7 @@ def _build(text: str, point: Mapping[str, float]) -> tuple[Value, dict[str, Valu
         for step in steps:
             value = _evaluate(step.expression, names)
             if step.name is not None:
-                names[step.name] = value = _named(value, step.name)
+                names[step.name] = value = _named(value, display_name(step.name))
     except RecursionError:
         raise ExpressionError("the expression is nested too deeply") from None
     if not isinstance(value, Value):
@@ -469,7 +486,7 @@ def demo_result(point: Mapping[str, object] | None = None, text: str = DEFAULT_E
     >>> round(result["value"], 4), len(result["trace"])
     (0.63, 13)
     >>> [row["name"] for row in result["trace"] if row["expression"] != "input"]
-    ['t1', 't2', 'z', 't3', 't4', 'u', 'R', 'G', 'f']
+    ['w₁²', 'w₂²', 'w₁x₁', 'w₂x₂', 'z', 'u', 'R', 'G', 'f']
     >>> {name: round(g, 4) for name, g in result["gradients"].items()}
     {'w1': 0.1004, 'w2': 0.5246, 'x1': 0.0498, 'x2': 0.0996}
     """
