@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from autograd import grad
 from autograd.backprop import topological_order
 from autograd.examples import EXAMPLE_POINT, INPUT_LABELS, sigmoid_neuron_with_l2
+from autograd.gradcheck import central_differences
 from autograd.graph import to_dot
 from autograd.value import Value
 
@@ -69,7 +70,7 @@ def second_derivative() -> SecondDerivative:
         point["w1"] = Value(w)
         return grad(sigmoid_neuron_with_l2(**point, backward=False), [point["w1"]])[0]
 
-    finite_difference = (first(w1 + STEP) - first(w1 - STEP)) / (2 * STEP)
+    (finite_difference,) = central_differences(lambda at: first(at[0]), [w1], STEP)
     forward = set(topological_order(f))
     return SecondDerivative(
         engine, closed_form, finite_difference,

@@ -9,7 +9,7 @@ in the payload, computed here by the engine: the script only formats them.
 >>> from autograd.examples import sigmoid_neuron_with_l2
 >>> payload = steps_payload(sigmoid_neuron_with_l2(backward=False))
 >>> [step["name"] for step in payload["steps"]][:3]
-['f', 'R', 'u']
+['f', 'G', 'R']
 >>> [(c["name"], c["before"], c["after"]) for c in payload["steps"][0]["contributions"]]
 [('G', 0.0, 1.0), ('R', 0.0, 1.0)]
 """
