@@ -266,6 +266,42 @@ def test_a_failed_generator_leaves_no_cache_entry_and_old_entries_go(tmp_path):
     assert len(list((tmp_path / "kind").iterdir())) == 2
 
 
+def test_under_serve_a_changed_input_shows_the_last_entry_until_the_new_one_is_made(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(cache, "SERVING", True)
+    monkeypatch.setattr(cache, "SIGNAL", tmp_path / "signal")
+    release = threading.Event()
+
+    def version(number, fail=False):
+        def fill(folder):
+            if number == 2:
+                assert release.wait(30)
+            if fail:
+                raise RuntimeError("the notebook failed")
+            (folder / "v").write_text(str(number))
+        return fill
+
+    def get(number, fail=False):
+        return cache.folder("kind", [number], version(number, fail), root=tmp_path, stale_while_serving=True)
+
+    first = get(1)  # nothing to show yet: made now
+    assert (first / "v").read_text() == "1"
+    assert get(2) == first  # at once, while version 2 is made in the background
+    assert not (tmp_path / "signal").exists()
+    release.set()
+    cache._running(tmp_path / "kind" / cache.digest([2])).join()
+    assert (tmp_path / "signal").exists(), "the server is told to rebuild"
+    assert (get(2) / "v").read_text() == "2"
+    # A background run that fails is run again by the next build, where its error stops the build.
+    assert get(3, fail=True) == tmp_path / "kind" / cache.digest([2])
+    failing = cache._running(tmp_path / "kind" / cache.digest([3]))
+    if failing is not None:
+        failing.join()
+    with pytest.raises(RuntimeError, match="the notebook failed"):
+        get(3, fail=True)
+
+
 def test_docs_gen_doctests():
     """docs_gen is outside pytest's doctest paths (tests/, autograd/), so its examples run here."""
     import doctest
