@@ -101,13 +101,40 @@ export class Assets {
     return new Uint8Array(await new Response(body).arrayBuffer());
   }
 
+  // Where this browser keeps its own memory snapshot of Python started from the files `names`:
+  // a name made of their content-named URLs, so a new build never restores an old interpreter.
+  async snapshotURL(names) {
+    const { files } = await this.readManifest();
+    const text = new TextEncoder().encode(names.map((name) => files[name].url).join("\n"));
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", text));
+    const hex = [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return new URL(`local-snapshot.${hex}.bin`, this.base);
+  }
+
+  // Bytes kept under `url` by this browser (not downloaded), or null.
+  async local(url) {
+    const cache = await this.cache;
+    const response = cache && (await cache.match(url));
+    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+  }
+
+  async keep(url, bytes) {
+    const cache = await this.cache;
+    if (cache) await cache.put(url, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+  }
+
+  async forget(url) {
+    const cache = await this.cache;
+    if (cache) await cache.delete(url);
+  }
+
   // Drop cached files of earlier builds (called once the runtime is up, so nothing in use goes).
-  async prune() {
+  async prune(alsoKeep = []) {
     const cache = await this.cache;
     if (!cache) return;
     const { files } = await this.readManifest();
     const keep = new Set([...Object.values(files).map((f) => new URL(f.url, this.base).href),
-      new URL(MANIFEST, this.base).href]);
+      new URL(MANIFEST, this.base).href, ...alsoKeep.map(String)]);
     for (const request of await cache.keys()) {
       if (request.url.startsWith(this.base.href) && !keep.has(request.url)) await cache.delete(request);
     }

@@ -59,6 +59,7 @@ class Runtime extends EventTarget {
         } else if (data.type === "ready") {
           clearTimeout(this.#slow);
           this.startSeconds = data.seconds;
+          this.startPhases = data.phases;
           this.#set("ready");
           resolve();
         } else if (data.type === "failed") {

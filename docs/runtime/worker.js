@@ -27,11 +27,17 @@ function installFetch() {
     if (url.startsWith(INDEX)) {
       const name = url.slice(INDEX.length);
       if (!(name in FETCHED)) throw new Error(`the runtime does not serve ${name}`);
-      return new Response(await assets.bytes(name), { headers: { "Content-Type": FETCHED[name] } });
+      // A file that failed makes start() fail (see anyFailed); Pyodide is left waiting, not handed an error
+      // it would leave unhandled.
+      const bytes = await assets.bytes(name).catch(() => new Promise(() => {}));
+      return new Response(bytes, { headers: { "Content-Type": FETCHED[name] } });
     }
     return realFetch(input, init);
   };
 }
+
+const phases = {}; // seconds since the worker started, by phase: reported with "ready" for benchmarks
+const mark = (name) => { phases[name] = Number((performance.now() / 1000).toFixed(3)); };
 
 async function start() {
   const started = performance.now();
@@ -46,22 +52,51 @@ async function start() {
   const { lock } = await assets.readManifest();
   // Every file starts downloading now, in parallel; Pyodide picks each up when it needs it.
   const downloads = Object.fromEntries(FILES.map((name) => [name, assets.bytes(name, count(name))]));
+  Promise.all(Object.values(downloads)).then(() => mark("downloaded"), () => {});
   const [{ loadPyodide }, asm, site] = await Promise.all([
     downloads["pyodide.mjs"].then(() => assets.importModule("pyodide.mjs")),
     downloads["pyodide.asm.mjs"].then(() => assets.importModule("pyodide.asm.mjs")),
     downloads["site-python.zip"],
   ]);
   // Pyodide waits forever for a file that failed: fail the start instead, naming the file.
+  mark("scripts");
   const anyFailed = Promise.all(Object.values(downloads)).then(() => new Promise(() => {}));
-  const pyodide = await Promise.race([
-    loadPyodide({ indexURL: INDEX, lockFileContents: lock, createPyodideModule: asm.default }),
+  anyFailed.catch(() => {}); // handled by the race below, which is joined a moment later
+  const boot = (options) => Promise.race([
+    loadPyodide({ indexURL: INDEX, lockFileContents: lock, createPyodideModule: asm.default, ...options }),
     anyFailed,
   ]);
+  // The first start is cold (nothing big to download beyond Python itself); it then keeps a memory
+  // snapshot of the started interpreter in this browser's cache, and later starts restore it.
+  const snapshotURL = await assets.snapshotURL(FILES);
+  const snapshot = await assets.local(snapshotURL).catch(() => null);
+  let pyodide = null;
+  if (snapshot) {
+    try {
+      pyodide = await boot({ _loadSnapshot: snapshot });
+      phases.restored = true;
+    } catch {
+      await assets.forget(snapshotURL).catch(() => {});
+    }
+  }
+  pyodide ??= await boot({ _makeSnapshot: true });
+  mark("python");
   pyodide.FS.mkdirTree(HOME);
   pyodide.unpackArchive(site, "zip", { extractDir: HOME });
-  pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(HOME)})\nimport autograd, runner`);
-  send({ type: "ready", seconds: (performance.now() - started) / 1000 });
-  assets.prune().catch(() => {});
+  pyodide.runPython(`import sys
+if ${JSON.stringify(HOME)} not in sys.path:
+    sys.path.insert(0, ${JSON.stringify(HOME)})
+import autograd, runner, demo_view`);
+  mark("autograd");
+  if (!phases.restored) {
+    try {
+      assets.keep(snapshotURL, pyodide.makeMemorySnapshot()).catch(() => {});
+    } catch {
+      // No snapshot this time: the next start is cold again, which is only slower.
+    }
+  }
+  send({ type: "ready", seconds: (performance.now() - started) / 1000, phases });
+  assets.prune([snapshotURL]).catch(() => {});
   return pyodide;
 }
 
