@@ -5,25 +5,19 @@ backpropagation routine began to serve both engines with ``create_graph``.
 Its ``autograd`` package is copied out of git (``git archive``) into a
 temporary directory, and each version runs the page's task (the loops of
 benchmarks 1 and 2: forward loss, backward, SGD step) in a child process of
-its own, the two versions taking turns. Both versions must give the same
+its own (``benchmarks/child.py``), the two versions taking turns. Both versions must give the same
 losses. Skipped, with a note, when git or the commit is not at hand (a
 shallow clone).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
-from .common import Result, Row, Target
-
-ROOT = Path(__file__).resolve().parent.parent
-CHILD = Path(__file__).resolve().parent / "engine_version_child.py"
+from .common import ROOT, Result, Row, Target, run_child
 BEFORE = "34909c3"
 LIMIT = 1.05  # "nothing measurable": within the few per cent that repeated runs differ by
 
@@ -42,18 +36,6 @@ def engine_at(commit: str, directory: Path) -> Path | None:
     return directory
 
 
-def child(tree: Path, task: str, epochs: int, repeats: int) -> dict:
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)])}
-    done = subprocess.run([sys.executable, str(CHILD), task, str(epochs), str(repeats)], cwd=tree,
-                          env=environment, capture_output=True, text=True, timeout=1800)
-    if done.returncode != 0:
-        raise RuntimeError(f"the engine from {tree} failed on the {task} task:\n{done.stderr}")
-    result = json.loads(done.stdout)
-    if not Path(result["autograd"]).resolve().is_relative_to(tree.resolve()):
-        raise RuntimeError(f"the child imported autograd from {result['autograd']}, not from {tree}")
-    return result
-
-
 def run(quick: bool = False) -> Result:
     # task → (epochs, repeats inside one child, rounds of children)
     plan = {"scalar": (5, 1, 1), "tensor": (5, 1, 1)} if quick else {"scalar": (500, 1, 3), "tensor": (500, 10, 3)}
@@ -67,19 +49,21 @@ def run(quick: bool = False) -> Result:
                 rows.append(Row(f"{name} at {BEFORE}", None, note=f"skipped: git cannot give commit {BEFORE} here"))
                 targets.append(Target(f"{name}: today ≤ {LIMIT}× the engine at {BEFORE}", None, LIMIT))
                 continue
-            best = {"today": None, BEFORE: None}
-            losses = {}
+            best: dict[str, dict] = {}
             for _ in range(rounds):
                 for version, tree in ((BEFORE, before_tree), ("today", ROOT)):
-                    result = child(tree, task, epochs, repeats)
-                    best[version] = min(filter(None, (best[version], result["seconds"])))
-                    losses[version] = result["losses"]
-            difference = max(abs(a - b) / b for a, b in zip(losses["today"], losses[BEFORE]))
-            today = Row(f"{name} today, loss + grad only", best["today"],
-                        extra={"µs per epoch": best["today"] / epochs * 1e6})
-            before = Row(f"{name} at {BEFORE}, loss + grad only", best[BEFORE],
-                         extra={"µs per epoch": best[BEFORE] / epochs * 1e6,
-                                "max relative loss difference vs today": difference})
+                    result = run_child(tree, task, epochs, repeats)
+                    kept = best.setdefault(version, result)
+                    for key in ("seconds", "seconds, cycle collector off"):
+                        kept[key] = min(kept[key], result[key])
+            difference = max(abs(a - b) / b for a, b in zip(best["today"]["losses"], best[BEFORE]["losses"]))
+            today, before = (
+                Row(f"{name} {'today' if version == 'today' else 'at ' + version}, loss + grad only",
+                    best[version]["seconds"],
+                    extra={"µs per epoch": best[version]["seconds"] / epochs * 1e6,
+                           "seconds, cycle collector off": best[version]["seconds, cycle collector off"]})
+                for version in ("today", BEFORE))
+            before.extra["max relative loss difference vs today"] = difference
             rows += [today, before]
             targets.append(Target(f"{name}: today ≤ {LIMIT}× the engine at {BEFORE} (create_graph=False)",
                                   today.seconds / before.seconds, LIMIT))

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import gc
 import importlib
+import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = Path(__file__).resolve().parent / "child.py"
 
 
 @dataclass
@@ -105,3 +113,16 @@ def ratio(numerator: Row, denominator: Row) -> float | None:
     if numerator.seconds is None or denominator.seconds is None:
         return None
     return numerator.seconds / denominator.seconds
+
+
+def run_child(tree: Path, task: str, epochs: int, repeats: int) -> dict:
+    """``benchmarks/child.py`` in a fresh process, with the ``autograd`` package found in ``tree``."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)])}
+    done = subprocess.run([sys.executable, str(CHILD), task, str(epochs), str(repeats)], cwd=tree,
+                          env=environment, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"the {task} task with the engine from {tree} failed:\n{done.stderr}")
+    result = json.loads(done.stdout)
+    if not Path(result["autograd"]).resolve().is_relative_to(Path(tree).resolve()):
+        raise RuntimeError(f"the child imported autograd from {result['autograd']}, not from {tree}")
+    return result

@@ -12,45 +12,14 @@ what the training loop's bookkeeping adds.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from autograd import SGD, Linear, LinearLayer, four_blobs, train
-from autograd.nn import CROSS_ENTROPY_EPS, cross_entropy_loss
+from autograd.nn import CROSS_ENTROPY_EPS
 from autograd.tensor import cross_entropy
 
 from .common import Result, Row, Target, best_times, optional, ratio, skipped
-
-LR = 1.0
-SEED = 0
-
-
-def initial_weights() -> tuple[list[list[float]], list[float]]:
-    """The page's starting weights w[k][j] and b[j], from ``LinearLayer(2, 4, seed=0)``."""
-    layer = LinearLayer(2, 4, seed=SEED)
-    return [[p.data for p in row] for row in layer.w], [p.data for p in layer.b]
-
-
-def scalar_engine(x, y, epochs: int) -> list[float]:
-    """The scalar engine's training, loss + grad only: forward loss, backward, SGD step."""
-    layer = LinearLayer(2, 4, seed=SEED)
-    optimizer = SGD(layer.parameters(), LR)
-    losses = []
-    for _ in range(epochs):
-        loss = cross_entropy_loss(layer(x), y)
-        losses.append(loss.data)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return losses
-
-
-@functools.lru_cache(maxsize=None)
-def reference_losses(epochs: int) -> tuple[float, ...]:
-    """The scalar engine's loss at every epoch: the definition of the task the others must agree with."""
-    x, y = four_blobs()
-    return tuple(scalar_engine(x, y, epochs))
+from .scalar_page_task import LR, SEED, initial_weights, reference_losses
 
 
 def tensor_engine(x, y, epochs: int) -> list[float]:
