@@ -15,9 +15,12 @@ inputs (Pyodide and CodeMirror from ``node_modules``, Graphviz, this
 repository's ``autograd/`` and the site's Python: :func:`runtime_inputs`), so
 the build keeps its output in the build cache (``docs_gen.cache``) and makes it
 again only when one of them changed.
-Python starts cold, without a memory snapshot, from a standard library trimmed
-to the modules the site's code and common reader code import (found by booting
-the same Pyodide under Node); ``benchmarks/runtime_timing.py`` measures why.
+No memory snapshot is shipped: a reader's first start is cold, from a standard
+library trimmed to the modules the site's code and common reader code import
+(found by booting the same Pyodide under Node), and the browser then makes its
+own snapshot for later starts (``runtime/worker.js``). ``benchmarks/runtime_timing.py``
+measures why: a build-time snapshot would add more to the first download than the
+cold boot costs.
 """
 
 from __future__ import annotations
