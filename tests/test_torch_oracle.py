@@ -9,14 +9,17 @@ and the gradient of every node (leaves and intermediates) is compared.
 
 A failing example prints its program as runnable engine code (``note``).
 
-Each op kind has its own test, whose programs all contain that op at least
-once, so a defect fails the test named after it. Inputs stay inside each op's
+Each op kind has its own test, whose programs all contain that op one to three
+times, so a defect fails the test named after it. Inputs stay inside each op's
 domain (log, div and fractional or negative powers of positive-ish values),
 away from relu's kink and from ties of max, where two correct engines may
 legitimately differ.
 
-Then the scalar engine (``Value``) against torch float64 scalars, and
-table-driven regression tests for defects found earlier.
+Then the scalar engine (``Value``) against torch float64 scalars; tables that
+check every matmul shape case, indexing form and reduction axis once; and
+table-driven regression tests for defects found earlier (negative transpose
+axes, boolean-mask and float index Tensors, sigmoid's tails against the exact
+value, the gradient of x ** 0 at 0).
 
 Without torch this module is skipped, except under ``CI=true``, where that is
 an error: CI installs torch from requirements-test.txt.
