@@ -3,7 +3,7 @@
 # (a virtualenv in .venv with requirements.txt, plus requirements-test.txt for the tests,
 # and the npm packages from the lockfile), then does its job.
 #
-#   bash dev.sh serve        set up, then serve the site at http://127.0.0.1:8000/autograd/
+#   bash dev.sh serve [ARGS] set up, then serve the site at http://127.0.0.1:8000/autograd/ (ARGS go to mkdocs serve)
 #   bash dev.sh test [ARGS]  set up, then run the whole test suite (ARGS go to pytest)
 #   bash dev.sh build        set up, then build the site strictly into site/ (SITE_URL: its address)
 #
@@ -23,19 +23,25 @@ digest() {
     done; } | sha256sum | cut -d' ' -f1
 }
 
+pip_digest() {
+  digest "$1" requirements.txt pyproject.toml "$(.venv/bin/python -VV)"
+}
+
+# True if the stamp of this requirement file matches what it would install now.
+installed() {
+  [ "$(cat ".venv/.setup-${1%.txt}.sha256" 2>/dev/null)" = "$(pip_digest "$1")" ]
+}
+
 setup() {
   local requirements="${1:-requirements.txt}"
   if [ ! -x .venv/bin/python ]; then
     python3 -c 'import sys; assert sys.version_info >= (3, 11), "autograd needs Python >= 3.11"'
     python3 -m venv .venv
   fi
-  # requirements-test.txt includes requirements.txt; -e . installs from pyproject.toml.
-  local pip_stamp=".venv/.setup-${requirements%.txt}.sha256"
-  local pip_inputs
-  pip_inputs=$(digest "$requirements" requirements.txt pyproject.toml "$(.venv/bin/python -VV)")
-  if [ "$(cat "$pip_stamp" 2>/dev/null)" != "$pip_inputs" ]; then
+  # requirements-test.txt includes requirements.txt, so its stamp does for both; -e . installs from pyproject.toml.
+  if ! installed "$requirements" && ! { [ "$requirements" = requirements.txt ] && installed requirements-test.txt; }; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$pip_inputs" > "$pip_stamp"
+    pip_digest "$requirements" > ".venv/.setup-${requirements%.txt}.sha256"
   fi
   local npm_stamp="node_modules/.setup.sha256"
   local npm_inputs
@@ -47,8 +53,8 @@ setup() {
 }
 
 case "${1:-}" in
-  serve) setup; exec .venv/bin/mkdocs serve ;;
+  serve) setup; shift; exec .venv/bin/mkdocs serve "$@" ;;
   test) setup requirements-test.txt; shift; exec .venv/bin/python -m pytest "$@" ;;
   build) setup; exec .venv/bin/mkdocs build --strict --clean --site-dir site ;;
-  *) echo "usage: bash dev.sh serve | test [pytest arguments] | build" >&2; exit 2 ;;
+  *) echo "usage: bash dev.sh serve [mkdocs serve arguments] | test [pytest arguments] | build" >&2; exit 2 ;;
 esac
