@@ -35,9 +35,9 @@ function attach(demo) {
     // keep the reader's place only if nothing changed.
     const same = script.textContent === shown;
     shown = script.textContent;
-    const stepper = mount(results, { payload, figure: graph, panelBefore: trace, start: "end" });
-    if (!same) stepper.load(payload, "end");
-    else stepper.go(stepper.position);
+    if (!results.stepper) mount(results, { payload, figure: graph, panelBefore: trace, start: "end" });
+    else if (!same) results.stepper.load(payload, "end");
+    else results.stepper.redraw(); // the reader's step, drawn again on the new elements
   }
 
   const observer = new MutationObserver(refresh);

@@ -40,6 +40,23 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
+// KaTeX, for the rules' LaTeX: a page with maths has it already; elsewhere (the live demo) the
+// site's own copy is loaded the first time a step is shown, and the narration redrawn with it.
+let katexLoading = null;
+function loadKatex() {
+  katexLoading ??= new Promise((resolve) => {
+    const base = new URL("../assets/katex/", import.meta.url);
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("katex.min.css", base).href;
+    const script = document.createElement("script");
+    script.src = new URL("katex.min.js", base).href;
+    script.onload = script.onerror = () => resolve();
+    document.head.append(link, script);
+  });
+  return katexLoading;
+}
+
 function math(tex) {
   if (window.katex) {
     try {
@@ -181,6 +198,7 @@ export function mount(root, options = {}) {
         root.querySelector(`tr[data-node="${CSS.escape(c.slug)}"]`)?.classList.add("ag-hl-target");
       }
     }
+    if (touched && !window.katex && !katexLoading) loadKatex().then(() => data && render());
     narration.innerHTML = narrate(step);
     renderQuiz(step);
     count.textContent = `Step ${pos} of ${total()}`;
@@ -410,7 +428,7 @@ ${fmt(n.f_moved, nd)} âˆ’ ${fmt(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and h Ã
     show();
   }
 
-  const controller = { load, go, forward, back, stop, get position() { return pos; } };
+  const controller = { load, go, forward, back, stop, redraw: () => render(), get position() { return pos; } };
   root.stepper = controller;
   panel.hidden = false;
   root.classList.add("ag-stepper--live");
