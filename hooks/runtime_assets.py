@@ -63,15 +63,15 @@ READER_MODULES = (
 ).split()
 BROWSER_UNAVAILABLE = {"numpy", "matplotlib", "torch", "docs_gen"}  # what the runtime does not have
 
-# Boot Pyodide under Node with its full standard library, run what the browser will run, and print
-# the standard-library files that got imported (paths inside python_stdlib.zip).
+# Boot Pyodide under Node with its full standard library, run what the browser will run, and write
+# the standard-library modules that got imported, compiled by that same Python, as a zip of .pyc files.
 FIND_STDLIB = """
 import { loadPyodide } from "pyodide";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 const pyodide = await loadPyodide();
 pyodide.unpackArchive(new Uint8Array(readFileSync(process.env.SITE_PYTHON)), "zip", { extractDir: "/home/pyodide/site" });
-const found = pyodide.runPython(process.env.EXERCISE);
-process.stdout.write(found);
+pyodide.runPython(process.env.EXERCISE);
+writeFileSync(process.env.STDLIB_OUT, pyodide.FS.readFile("/tmp/stdlib.zip"));
 """
 EXERCISE = """
 import sys
@@ -83,8 +83,18 @@ runner.run("from autograd import Value\\nx = Value(2.0)\\n(x * x).backward()\\np
 runner.run(">>> 1 + 1\\n2\\n>>> int('x')", kind="doctest", module="autograd.value.Value")
 demo_view.compute(json.dumps({{"w1": "1", "w2": "2", "x1": "3", "x2": "4", "f": "log(w1) + z"}}))
 stdlib = next(p for p in sys.path if p.endswith(".zip"))
-json.dumps(sorted({{m.__file__[len(stdlib) + 1:] for m in list(sys.modules.values())
-                    if (getattr(m, "__file__", None) or "").startswith(stdlib + "/")}}))
+used = sorted({{m.__file__[len(stdlib) + 1:] for m in list(sys.modules.values())
+                if (getattr(m, "__file__", None) or "").startswith(stdlib + "/")}})
+# Compiled ahead (unchecked-hash .pyc, as CPython writes them): importing then skips compiling
+# the source, which is most of a cold start's work.
+import zipfile, importlib._bootstrap_external as bootstrap
+source = zipfile.ZipFile(stdlib)
+with zipfile.ZipFile("/tmp/stdlib.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+    for name in used:
+        code = compile(source.read(name), f"{{stdlib}}/{{name}}", "exec", dont_inherit=True)
+        info = zipfile.ZipInfo(name + "c", (1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        out.writestr(info, bootstrap._code_to_hash_pyc(code, bytes(8), checked=False))
 """
 
 
@@ -128,15 +138,17 @@ def _node(script: str, env: dict[str, str]) -> str:
 
 
 def trimmed_stdlib(site_python: bytes, tmp: Path) -> bytes:
-    """Pyodide's python_stdlib.zip cut down to the modules that booting and running the site's code import."""
-    archive = tmp / "site-python.zip"
+    """Pyodide's python_stdlib.zip cut down to the modules that booting and running the site's code import,
+    compiled (``.pyc``) by the same Pyodide: a cold start in the browser then compiles no standard library."""
+    archive, out = tmp / "site-python.zip", tmp / "stdlib.zip"
     archive.write_bytes(site_python)
-    used = set(json.loads(_node(FIND_STDLIB, {
-        "SITE_PYTHON": str(archive), "EXERCISE": EXERCISE.format(modules=READER_MODULES),
-    })))
-    with zipfile.ZipFile(PYODIDE / "python_stdlib.zip") as full:
-        names = [name for name in full.namelist() if name in used]
-        return _zip({name: full.read(name) for name in names})
+    _node(FIND_STDLIB, {
+        "SITE_PYTHON": str(archive), "STDLIB_OUT": str(out), "EXERCISE": EXERCISE.format(modules=READER_MODULES),
+    })
+    try:
+        return out.read_bytes()
+    finally:
+        out.unlink()
 
 
 def editor_bundle() -> bytes:

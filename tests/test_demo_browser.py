@@ -295,6 +295,7 @@ def test_edits_are_kept_in_the_url_hash(live_demo):
     page = live_demo.page
     point = {"w1": -0.75, "w2": 0.5, "x1": 0, "x2": 1.25}
     set_fields(page, point, "relu(w1 + x2) * w2")
+    expect_results(page, point, "relu(w1 + x2) * w2")  # the engine answers asynchronously, from its worker
     params = dict(part.split("=", 1) for part in page.evaluate("location.hash").lstrip("#").split("&"))
     assert params["w1"] == "-0.75" and params["x1"] == "0" and "relu" in params["f"]
 
