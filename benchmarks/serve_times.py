@@ -14,9 +14,10 @@ Figures, each measured on this machine as it is (other work on it slows them dow
   build cache (target 30 s).
 
 The script edits those two files in place and restores them byte for byte, even when it fails;
-do not edit them while it runs. It prints one line per figure: the wall time, and for the serve
-figures also the CPU time the server process used meanwhile, which other work on the machine
-does not inflate (on a busy machine the wall time is mostly waiting for a CPU).
+do not edit them while it runs. It prints one line per figure: the wall time and the CPU time
+(of the build and its processes; for the serve figures, of the server process itself), which
+other work on the machine does not inflate (on a busy machine the wall time is mostly waiting
+for a CPU).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -124,20 +126,22 @@ def serve_figures(repo: Path, env: dict[str, str]) -> None:
         server.wait(timeout=30)
 
 
-def clean_build(repo: Path, env: dict[str, str], cold: bool) -> float:
+def clean_build(repo: Path, env: dict[str, str], cold: bool) -> tuple[float, float]:
+    """Wall and CPU seconds (the build and every process it started) of one clean strict build."""
     with tempfile.TemporaryDirectory(prefix="autograd-build-") as folder:
         if cold:
-            for cache in (repo / ".cache",):
-                shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(repo / ".cache", ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         result = subprocess.run(
             [str(repo / ".venv" / "bin" / "mkdocs"), "build", "--strict", "--clean", "--site-dir", folder],
             cwd=repo, env=env, capture_output=True, text=True,
         )
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode != 0:
             sys.exit(f"mkdocs build failed:\n{result.stderr[-3000:]}")
-        return seconds
+        return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     if args.cold:
-        report("clean build", clean_build(repo, env, cold=True))
-        print("  (with no build cache)")
-    report("clean build", clean_build(repo, env, cold=False))
+        report("clean build", *clean_build(repo, env, cold=True))
+        print("  (with no build cache; the CPU time is the build's and its processes')")
+    report("clean build", *clean_build(repo, env, cold=False))
     print("  (with the build cache)")
     serve_figures(repo, env)
     print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
