@@ -301,3 +301,34 @@ def test_numbers_are_formatted_exactly_as_python_formats_them(graph_page):
         [base + "javascripts/stepper.js", values],
     )
     assert formatted == [f"{x:.4f}" for x in values]
+
+
+def test_the_demo_nudges_an_input_through_the_engine_in_the_browser(open_page):
+    import importlib.util
+    import json
+
+    # Under a name of its own: a module called demo_view in sys.modules would hide the demo's
+    # doctests from test_demo_browser's run of them.
+    sys.path.insert(0, str(REPO / "docs" / "demo"))
+    spec = importlib.util.spec_from_file_location("stepper_test_demo_view", REPO / "docs" / "demo" / "demo_view.py")
+    view = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(view)
+    nudge = view.nudge
+
+    visit = open_page(DEMO)
+    page = visit.page
+    page.wait_for_selector("#ag-demo[data-state=live]", timeout=60_000)
+    for name, value in DEMO_POINT.items():
+        page.fill(f"#ag-in-{name}", value)
+    page.fill("#ag-in-f", DEMO_PROGRAM)
+    expect(page.locator("#ag-value")).to_have_text(shown(demo_steps(DEMO_POINT, DEMO_PROGRAM)["value"]))
+    box = f"{DEMO_STEPPER} .ag-stepper__nudge"
+    page.select_option(f"{box} select >> nth=0", "w1")
+    page.select_option(f"{box} select >> nth=1", "0.01")
+    expected = json.loads(nudge(json.dumps({**DEMO_POINT, "f": DEMO_PROGRAM, "variable": "w1", "h": 0.01})))
+    assert expected["ok"]
+    out = page.locator(f"{box} .ag-stepper__nudge-out")
+    expect(out).to_contain_text(f"= {expected['change']:.6f}")
+    assert f"= {expected['predicted']:.6f}" in out.inner_text()
+    assert "loss(w₁ + h) − loss(w₁)" in out.inner_text()
+    assert visit.console_errors == []

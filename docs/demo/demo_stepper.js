@@ -7,6 +7,7 @@
 // of the pass (every gradient shown, as before); Reset and Step replay it.
 
 import { mount } from "../javascripts/stepper.js";
+import { runtime } from "../runtime/runtime.js";
 
 function addStylesheet() {
   const href = new URL("../stylesheets/stepper.css", import.meta.url).href;
@@ -27,6 +28,14 @@ function attach(demo) {
   addStylesheet();
   let shown = null; // the JSON text of the steps the stepper holds
 
+  // "Nudge": the demo's Python (demo_view.nudge) runs the fields' program again with one input moved by h.
+  async function nudge(variable, h) {
+    const fields = Object.fromEntries(
+      [...demo.querySelectorAll("[data-field]")].map((input) => [input.dataset.field, input.value]),
+    );
+    return JSON.parse(await runtime().call("demo_view", "nudge", [JSON.stringify({ ...fields, variable, h })]));
+  }
+
   function refresh() {
     const script = trace.querySelector(".ag-stepper__data");
     if (!script || !graph.querySelector("svg")) return;
@@ -35,7 +44,7 @@ function attach(demo) {
     // keep the reader's place only if nothing changed.
     const same = script.textContent === shown;
     shown = script.textContent;
-    if (!results.stepper) mount(results, { payload, figure: graph, panelBefore: trace, start: "end" });
+    if (!results.stepper) mount(results, { payload, figure: graph, panelBefore: trace, start: "end", nudge });
     else if (!same) results.stepper.load(payload, "end");
     else results.stepper.redraw(); // the reader's step, drawn again on the new elements
   }

@@ -27,6 +27,8 @@ from demo_model import (
 )
 
 DIGITS = 4  # as in the docs' trace tables
+NUDGE_STEPS = (0.1, 0.01, 0.001)
+"""The steps h the stepper's "Nudge" offers: f(x + h) − f(x) beside h × ∂f/∂x (see :func:`nudge`)."""
 EXPRESSION_FIELD = "f"  # the program's field; the others are named as the variables
 
 
@@ -77,7 +79,8 @@ def trace_html(result: dict) -> str:
 
 def steps_json(result: dict) -> str:
     """The backward pass node by node, for the stepper (``demo_stepper.js``), as JSON beside the table."""
-    data = json.dumps({**result["steps"], "digits": DIGITS}, ensure_ascii=False).replace("</", "<\\/")
+    data = json.dumps({**result["steps"], "digits": DIGITS, "nudge_steps": NUDGE_STEPS}, ensure_ascii=False)
+    data = data.replace("</", "<\\/")
     return f'<script type="application/json" class="ag-stepper__data">{data}</script>'
 
 
@@ -113,6 +116,34 @@ def compute(typed: str) -> str:
     except (ExpressionError, ArithmeticError, ValueError, TypeError, RecursionError) as error:
         return json.dumps({"ok": False, "field": EXPRESSION_FIELD, "message": str(error)})
     return json.dumps({"ok": True, **fragments(result)})
+
+
+def nudge(typed: str) -> str:
+    """The stepper's "Nudge": move one input by h, run the program again, and set the change of the
+    result beside h × its gradient. JSON in (the fields as for :func:`compute`, plus ``variable`` and
+    ``h``), JSON out; every number is the engine's, the difference taken here, in the browser's Python.
+
+    >>> import json
+    >>> out = json.loads(nudge('{"w1": "1", "w2": "2", "x1": "3", "x2": "4", "f": "w1 * x1", "variable": "w1", "h": 0.1}'))
+    >>> out["ok"], out["grad"], round(out["change"], 10), round(out["predicted"], 10)
+    (True, 3.0, 0.3, 0.3)
+    """
+    fields = json.loads(typed)
+    variable, h = fields.get("variable"), fields.get("h")
+    if variable not in VARIABLES or not isinstance(h, (int, float)):
+        return json.dumps({"ok": False, "message": f"nudge expects one of {', '.join(VARIABLES)} and a number h"})
+    text = fields.get(EXPRESSION_FIELD, "")
+    try:
+        here = demo_result(fields, text)
+        moved = demo_result({**here["point"], variable: here["point"][variable] + h}, text)
+    except (ExpressionError, ArithmeticError, ValueError, TypeError, RecursionError) as error:
+        return json.dumps({"ok": False, "message": str(error)})
+    grad = here["gradients"][variable]
+    return json.dumps({
+        "ok": True, "variable": variable, "name": LABELS[variable], "h": h, "of": here["name"],
+        "f": here["value"], "f_moved": moved["value"], "change": moved["value"] - here["value"],
+        "grad": grad, "predicted": h * grad,
+    })
 
 
 def _field(name: str, label: str, control: str, wide: bool = False) -> str:

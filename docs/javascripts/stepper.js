@@ -397,32 +397,66 @@ means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the ru
     actions[action]();
   });
 
-  // Nudge an input by h: the change of f beside h × ∂f/∂x, both computed by the engine.
+  // Nudge an input by h: the change of f beside h × ∂f/∂x, both computed by the engine. The graph
+  // page's build computed them for a few h (data.nudges); the live demo asks its Python each time
+  // (options.nudge(variable, h), for the inputs its program uses and the steps data.nudge_steps).
+  function nudgeSource() {
+    if (options.nudge && data.nudge_steps) {
+      const inputs = data.nodes.filter((n) => n.input).map((n) => [n.slug, n.name]);
+      return { inputs, hs: data.nudge_steps, get: options.nudge };
+    }
+    const records = data.nudges || [];
+    return {
+      inputs: [...new Map(records.map((n) => [n.variable, n.name])).entries()],
+      hs: [...new Set(records.map((n) => n.h))],
+      get: async (variable, h) => ({ ok: true, ...records.find((n) => n.variable === variable && n.h === h) }),
+    };
+  }
+
+  let nudgeAsked = 0;
   function buildNudge() {
     const box = $(".ag-stepper__nudge");
     if (!box) return;
-    const nudges = data.nudges || [];
-    box.hidden = nudges.length === 0;
-    if (!nudges.length) return;
-    const names = [...new Map(nudges.map((n) => [n.variable, n.name])).entries()];
-    const hs = [...new Set(nudges.map((n) => n.h))];
+    const { inputs, hs, get } = nudgeSource();
+    box.hidden = inputs.length === 0 || hs.length === 0;
+    if (box.hidden) return;
     const prefix = root.id || "ag-stepper";
+    const chosen = (name) => box.querySelector(`#${CSS.escape(prefix)}-nudge-${name}`)?.value;
+    const keep = { x: chosen("x"), h: chosen("h") }; // the reader's choice survives a new result
     box.innerHTML = `<h3 class="ag-stepper__subhead">Nudge an input</h3>
-<p>Move one input by h and recompute f: the change is close to h × ${d("input")}, which is what a gradient means.</p>
+<p>Move one input by h and compute ${of()} again: the change is close to h × ${d("input")}, which is what a gradient means.</p>
 <div class="ag-stepper__nudge-controls">
 <label for="${prefix}-nudge-x">Input</label>
-<select id="${prefix}-nudge-x">${names.map(([v, n]) => `<option value="${escapeHtml(v)}">${escapeHtml(n)}</option>`).join("")}</select>
+<select id="${prefix}-nudge-x">${inputs.map(([v, n]) => `<option value="${escapeHtml(v)}">${escapeHtml(n)}</option>`).join("")}</select>
 <label for="${prefix}-nudge-h">by h =</label>
 <select id="${prefix}-nudge-h">${hs.map((h) => `<option value="${h}">${h}</option>`).join("")}</select>
 </div>
 <p class="ag-stepper__nudge-out" aria-live="polite"></p>`;
-    const show = () => {
-      const v = box.querySelector(`#${CSS.escape(prefix)}-nudge-x`).value;
-      const h = Number(box.querySelector(`#${CSS.escape(prefix)}-nudge-h`).value);
-      const n = nudges.find((m) => m.variable === v && m.h === h);
+    for (const [name, value] of Object.entries(keep)) {
+      const select = box.querySelector(`#${CSS.escape(prefix)}-nudge-${name}`);
+      if (value !== undefined && [...select.options].some((o) => o.value === value)) select.value = value;
+    }
+    const out = box.querySelector(".ag-stepper__nudge-out");
+    const show = async () => {
+      const ticket = ++nudgeAsked;
+      const variable = chosen("x");
+      const h = Number(chosen("h"));
+      let n;
+      if (options.nudge) out.textContent = "Computing with the engine…";
+      try {
+        n = await get(variable, h);
+      } catch (error) {
+        n = { ok: false, message: String(error.message ?? error) };
+      }
+      if (ticket !== nudgeAsked) return; // a newer choice is on its way
+      if (!n || !n.ok) {
+        out.textContent = n && n.message ? n.message : "This nudge could not be computed.";
+        return;
+      }
       const nd = 6;
-      box.querySelector(".ag-stepper__nudge-out").innerHTML = `${of()}(${escapeHtml(n.name)} + h) − ${of()}(${escapeHtml(n.name)}) =
-${fmt(n.f_moved, nd)} − ${fmt(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and h × ${d(n.name)} = ${n.h} × ${factor(n.grad, nd)} = <b>${fmt(n.predicted, nd)}</b>.`;
+      const f = escapeHtml(n.of ?? data.of);
+      out.innerHTML = `${f}(${escapeHtml(n.name)} + h) − ${f}(${escapeHtml(n.name)}) =
+${fmt(n.f_moved, nd)} − ${factor(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and h × ∂${f}/∂${escapeHtml(n.name)} = ${n.h} × ${factor(n.grad, nd)} = <b>${fmt(n.predicted, nd)}</b>.`;
     };
     for (const select of box.querySelectorAll("select")) select.addEventListener("change", show);
     show();
