@@ -341,6 +341,13 @@ def test_changing_the_example_point_changes_every_generated_page_part_consistent
     assert f"w₁\\n-0.7000" in dot and f"∂f/∂w₁\\n{rows['w₁'].grad:.4f}" in dot
     assert "$w_1 = -0.7$" in worked_example.statement()
     assert "w₁ = -0.7, w₂ = 1.1, x₁ = 0.3, x₂ = -0.9" in worked_example.trace_intro()
+    # The graph page's stepper and its nudges.
+    from docs_gen import stepper
+
+    nodes = {node["name"]: node for node in stepper.steps_payload(sigmoid_neuron_with_l2())["nodes"]}
+    assert (nodes["w₁"]["data"], nodes["w₁"]["grad"]) == (-0.7, rows["w₁"].grad)
+    nudged = [n for n in stepper.nudges() if n["variable"] == "w1"]
+    assert nudged and all(n["x"] == -0.7 and n["grad"] == rows["w₁"].grad for n in nudged)
     # And nothing still shows the old point.
     assert "0.2000" not in table.split("\n")[2]
     assert "w_1 = 0.2$" not in worked_example.statement()
