@@ -1,6 +1,6 @@
 """Time one contestant on the page's task in a fresh process of its own.
 
-    PYTHONPATH=<engine tree>:<repo> python benchmarks/child.py scalar|original|tensor EPOCHS REPEATS
+    PYTHONPATH=<engine tree>:<repo> python benchmarks/child.py scalar|original|tensor|floor EPOCHS REPEATS
 
 Run by ``benchmarks.scalar_page_task`` and ``benchmarks.before_after``. A fresh
 process holds only what the contestant imports, as a user's training script
@@ -11,7 +11,9 @@ The ``autograd`` package comes from the first entry of PYTHONPATH (a copy of
 the package at an older commit, or the working tree), the benchmark code from
 the repository; the scalar tasks import no numpy. Prints one JSON object:
 where ``autograd`` came from, the least CPU time of the repeats with the cycle
-collector on and off, and the losses.
+collector on and off, and the losses. With REPEATS = 0 it trains once, untimed,
+and prints only where ``autograd`` came from and the losses: what
+``benchmarks.instructions`` counts the instructions of.
 """
 
 import gc
@@ -24,6 +26,9 @@ def training(task: str):
     if task == "tensor":
         from benchmarks.page_task import tensor_engine
         return tensor_engine
+    if task == "floor":
+        from benchmarks.page_task import floor
+        return floor
     from benchmarks.scalar_page_task import original, scalar_engine
     return {"scalar": scalar_engine, "original": original}[task]
 
@@ -45,6 +50,8 @@ def main(task: str, epochs: int, repeats: int) -> dict:
 
     train = training(task)
     x, y = autograd.four_blobs()
+    if repeats == 0:
+        return {"autograd": autograd.__file__, "losses": train(x, y, epochs)}
     on, off = [], []
     for _ in range(repeats):
         on.append(cpu_seconds(lambda: train(x, y, epochs), collector=True))

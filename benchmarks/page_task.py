@@ -68,6 +68,12 @@ def numpy_floor(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epoc
     return losses
 
 
+def floor(x_list, y_list, epochs: int) -> list[float]:
+    """The numpy floor, loss + grad only, from the page's data and weights as lists."""
+    w0, b0 = (np.array(v) for v in initial_weights())
+    return numpy_floor(np.array(x_list), np.array(y_list), w0, b0, epochs)
+
+
 def torch_training(torch, x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, epochs: int) -> list[float]:
     """The same training in PyTorch, with its autograd: loss + grad only."""
     x, y = torch.from_numpy(x), torch.from_numpy(y)

@@ -27,10 +27,10 @@ import platform  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from . import before_after, deep_chain, page_task, real_mlp, scalar_page_task, scalar_vs_micrograd  # noqa: E402
+from . import before_after, deep_chain, instructions, page_task, real_mlp, scalar_page_task, scalar_vs_micrograd  # noqa: E402
 from .common import CLOCK, Result  # noqa: E402
 
-BENCHMARKS = (page_task, scalar_page_task, scalar_vs_micrograd, real_mlp, deep_chain, before_after)
+BENCHMARKS = (page_task, scalar_page_task, scalar_vs_micrograd, real_mlp, deep_chain, before_after, instructions)
 DEFAULT_OUTPUT = Path(__file__).parent / "results" / "latest.json"
 COMMAND = ".venv/bin/python -m benchmarks.run"
 

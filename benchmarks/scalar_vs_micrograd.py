@@ -127,7 +127,7 @@ def original_iteration(layers, x, targets):
 
 
 def run(quick: bool = False) -> Result:
-    iterations = 1 if quick else 20
+    iterations = 1 if quick else 10
     points = 10 if quick else POINTS
     repeats = 1 if quick else 2
     rng = random.Random(0)

@@ -27,10 +27,10 @@ def test_the_quick_benchmark_run_writes_a_complete_report(tmp_path):
     assert names == [
         "1. The page's task, Tensor engine", "2. The page's task, scalar engine vs the original design",
         "3. Scalar engine vs micrograd", "4. A real-sized MLP", "5. Deep chain",
-        "6. Before and after the registry refactor",
+        "6. Before and after the registry refactor", "7. Instructions per epoch (callgrind)",
     ]
     targets = [t for b in report["benchmarks"] for t in b["targets"]]
-    assert len(targets) == 10
+    assert len(targets) == 14
     for benchmark in report["benchmarks"]:
         for row in benchmark["rows"]:
             # Each row was measured, or says why it was skipped.
