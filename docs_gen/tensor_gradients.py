@@ -73,8 +73,8 @@ def shapes_table() -> str:
 def data_math() -> str:
     """The example's data as display maths."""
     return (
-        "$$\nX = " + _matrix(X, 1) + r",\qquad W = " + _matrix(W, 1) + r",\qquad b = " + _matrix(B, 1)
-        + r",\qquad G = " + _matrix(G, 1) + "\n$$\n"
+        "$$\nX = " + _matrix(X, 1) + r",\qquad W = " + _matrix(W, 1) + ",\n$$\n\n"
+        + "$$\nb = " + _matrix(B, 1) + r",\qquad G = " + _matrix(G, 1) + "\n$$\n"
     )
 
 
@@ -83,8 +83,8 @@ def matmul_math() -> str:
     by_name = {c["name"]: c for c in checks()}
     w, x = by_name["W"], by_name["X"]
     return (
-        "$$\n\\texttt{W.grad} = " + _matrix(w["engine"]) + r" = X^\top G, \qquad "
-        + r"\texttt{X.grad} = " + _matrix(x["engine"]) + r" = G\,W^\top\n$$\n".replace(r"\n", "\n")
+        "$$\n\\texttt{W.grad} = " + _matrix(w["engine"]) + r" = X^\top G" + "\n$$\n\n"
+        + "$$\n\\texttt{X.grad} = " + _matrix(x["engine"]) + r" = G\,W^\top" + "\n$$\n"
         + f"\nThe engine's `W.grad` and `X.grad` differ from Xᵀ G and G Wᵀ (computed with numpy from the data) by at "
         f"most **{max(w['difference'], x['difference']):.1e}**.\n"
     )
