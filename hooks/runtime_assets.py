@@ -86,14 +86,15 @@ stdlib = next(p for p in sys.path if p.endswith(".zip"))
 used = sorted({{m.__file__[len(stdlib) + 1:] for m in list(sys.modules.values())
                 if (getattr(m, "__file__", None) or "").startswith(stdlib + "/")}})
 # Compiled ahead (unchecked-hash .pyc, as CPython writes them): importing then skips compiling
-# the source, which is most of a cold start's work.
+# the source, which is most of a cold start's work. Docstrings are left out (as python -OO does: the
+# standard library's are a third of its size). Entries are stored, not deflated: the whole file is
+# gzipped for the journey, which compresses better across modules, and import needs no inflating.
 import zipfile, importlib._bootstrap_external as bootstrap
 source = zipfile.ZipFile(stdlib)
-with zipfile.ZipFile("/tmp/stdlib.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+with zipfile.ZipFile("/tmp/stdlib.zip", "w", zipfile.ZIP_STORED) as out:
     for name in used:
-        code = compile(source.read(name), f"{{stdlib}}/{{name}}", "exec", dont_inherit=True)
+        code = compile(source.read(name), f"{{stdlib}}/{{name}}", "exec", dont_inherit=True, optimize=2)
         info = zipfile.ZipInfo(name + "c", (1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
         out.writestr(info, bootstrap._code_to_hash_pyc(code, bytes(8), checked=False))
 """
 
