@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -13,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the measured ``autograd`` package lives: the repository, or a copy of it at a commit (``run.py --engine``).
+ENGINE = Path(importlib.util.find_spec("autograd").origin).resolve().parent.parent
 CHILD = Path(__file__).resolve().parent / "child.py"
 
 

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from .before_after import BEFORE, engine_at
-from .common import CHILD, ROOT, Result, Row, Target
+from .common import CHILD, ENGINE, ROOT, Result, Row, Target
 
 # task → (fewer epochs, more epochs)
 EPOCHS = {"scalar": (2, 12), "original": (2, 12), "tensor": (20, 220), "floor": (20, 220)}
@@ -68,7 +68,7 @@ def run(quick: bool = False) -> Result:
         return Result(name, task, [Row("all contestants", None, note=why)],
                       [Target(goal, None, limit) for goal, _, _, limit in goals])
 
-    counts = {t: per_epoch(ROOT, t) for t in EPOCHS}
+    counts = {t: per_epoch(ENGINE, t) for t in EPOCHS}
     with tempfile.TemporaryDirectory() as temporary:
         before = engine_at(BEFORE, Path(temporary))
         if before is not None:

@@ -22,18 +22,22 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
+import hashlib  # noqa: E402
 import importlib.metadata  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from . import before_after, deep_chain, instructions, page_task, real_mlp, scalar_page_task, scalar_vs_micrograd  # noqa: E402
-from .common import CLOCK  # noqa: E402
+from .before_after import engine_at  # noqa: E402
+from .common import CLOCK, ENGINE, ROOT  # noqa: E402
 
 BENCHMARKS = (page_task, scalar_page_task, scalar_vs_micrograd, real_mlp, deep_chain, before_after, instructions)
 DEFAULT_OUTPUT = Path(__file__).parent / "results" / "latest.json"
 COMMAND = ".venv/bin/python -m benchmarks.run"
+ENGINE_COMMIT = "BENCHMARKS_ENGINE_COMMIT"  # set for the process that --engine starts
 
 
 def cpu_model() -> str:
@@ -103,6 +107,47 @@ def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def engine() -> str:
+    """The engine measured: the commit, whether autograd/ differs from it, and a digest of autograd/*.py."""
+    digest = hashlib.sha256()
+    for path in sorted((ENGINE / "autograd").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    if ENGINE != ROOT:
+        return f"{os.environ.get(ENGINE_COMMIT, 'a copy')} (autograd/*.py sha256 {digest.hexdigest()[:12]})"
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "autograd"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "unknown commit", ""
+    changes = " with uncommitted changes to autograd/" if dirty else ""
+    return f"{commit}{changes} (autograd/*.py sha256 {digest.hexdigest()[:12]})"
+
+
+def measure_commit(commit: str, argv: list[str], output: Path) -> dict:
+    """Run this script again in a child process whose ``autograd`` is the package as of ``commit``."""
+    import tempfile
+
+    rest, skip = [], False
+    for argument in argv:  # the same arguments, less --engine and --output (given again, as an absolute path)
+        if skip:
+            skip = False
+        elif argument in ("--engine", "--output"):
+            skip = True
+        elif not argument.startswith(("--engine=", "--output=")):
+            rest.append(argument)
+    label = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", commit],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as temporary:
+        tree = engine_at(label, Path(temporary))
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)]),
+                       ENGINE_COMMIT: f"commit {label} (copied out of git)"}
+        subprocess.run([sys.executable, "-m", "benchmarks.run", *rest, "--output", str(output.resolve())],
+                       cwd=tree, env=environment, check=True)
+    return json.loads(output.read_text())
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs")
@@ -112,22 +157,30 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--update", action="store_true",
                         help="keep the other benchmarks of the report in --output (each says when it was measured) "
                              "and replace only those run now")
+    parser.add_argument("--engine", metavar="COMMIT",
+                        help="measure the autograd package as of this commit (copied out of git), not the working "
+                             "tree's, which may be half-way through an edit")
     args = parser.parse_args(argv)
+    if args.engine:
+        return measure_commit(args.engine, argv if argv is not None else sys.argv[1:], args.output)
     benchmarks = [b for b in BENCHMARKS if args.only is None or b.__name__.rsplit(".", 1)[-1] in args.only]
 
     report = {
         "date": now(),
         "command": COMMAND + (" --quick" if args.quick else "") + (" --only " + " ".join(args.only) if args.only else ""),
         "quick": args.quick,
-        "machine": machine(),
+        "machine": {**machine(), "engine": engine()},
     }
     results = {}
     for benchmark in benchmarks:
         module = benchmark.__name__.rsplit(".", 1)[-1]
         print(f"running {module} ...", file=sys.stderr, flush=True)
-        started, load = now(), [round(x, 2) for x in os.getloadavg()]
+        started, load, measured = now(), [round(x, 2) for x in os.getloadavg()], engine()
         result = benchmark.run(quick=args.quick).to_json()
-        result["measured"] = {"module": module, "started": started, "load average at start (1, 5, 15 min)": load}
+        result["measured"] = {"module": module, "started": started, "engine": measured,
+                              "load average at start (1, 5, 15 min)": load}
+        if engine() != measured:
+            result["measured"]["engine at end"] = engine()  # autograd/ changed while it ran
         results[module] = result
     report["machine"]["load average at end (1, 5, 15 min)"] = [round(x, 2) for x in os.getloadavg()]
     if args.update and args.output.exists():
@@ -139,6 +192,8 @@ def main(argv: list[str] | None = None) -> dict:
         everything = {b.__name__.rsplit(".", 1)[-1] for b in BENCHMARKS} <= results.keys()
         report["command"] = COMMAND + (" --quick" if args.quick else "") if everything else report["command"]
         report["date"] = f"{min(b['measured']['started'] for b in results.values())} to {now()}"
+        engines = sorted({b["measured"]["engine"] for b in results.values()})
+        report["machine"]["engine"] = "; ".join(engines) if len(engines) > 1 else engines[0]
     order = [b.__name__.rsplit(".", 1)[-1] for b in BENCHMARKS]
     report["benchmarks"] = [results[module] for module in order if module in results]
     report["markdown"] = markdown(report["benchmarks"])

@@ -22,7 +22,7 @@ from autograd import SGD, LinearLayer, four_blobs
 from autograd.nn import CROSS_ENTROPY_EPS, cross_entropy_loss
 
 from . import original_design
-from .common import ROOT, Result, Row, Target, count_nodes, run_child
+from .common import ENGINE, Result, Row, Target, count_nodes, run_child
 
 LR = 1.0
 SEED = 0
@@ -77,7 +77,7 @@ def run(quick: bool = False) -> Result:
     best: dict[str, dict] = {}
     for _ in range(rounds):
         for task in contestants:
-            result = run_child(ROOT, task, epochs, repeats)
+            result = run_child(ENGINE, task, epochs, repeats)
             kept = best.setdefault(task, result)
             for key in ("seconds", "seconds, cycle collector off"):
                 kept[key] = min(kept[key], result[key])
