@@ -226,6 +226,17 @@ def _summed_to_shape_of(x, contribution):
     return _sum_to_shape(contribution, x.data.shape)
 
 
+def _plain_params(node) -> dict:
+    """The op's parameters of ``node`` by name; a value that is not a plain number or string as its text."""
+    from .ops import OPS
+
+    names = OPS[node.op].params
+    return {
+        name: value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
+        for name, value in zip(names, getattr(node, "params", ()))
+    }
+
+
 def backward_steps_data(root) -> dict:
     """The backward pass from ``root`` as plain data (JSON-able), for a page that replays it step by step.
 
@@ -233,7 +244,8 @@ def backward_steps_data(root) -> dict:
     order of :func:`trace` (each with ``slug``: the id :func:`autograd.graph.to_dot`
     gives it, ``name``, ``expression``, ``input`` (a leaf), ``data`` and
     ``grad``: its final gradient). ``steps`` lists :func:`backward_steps`: each
-    node's ``slug``, ``name``, ``expression``, ``op`` and ``upstream`` gradient,
+    node's ``slug``, ``name``, ``expression``, ``op``, ``params`` (the op's
+    parameters by name, such as pow's ``n``) and ``upstream`` gradient,
     and one entry per non-constant input with its ``slug``, ``name``, ``index``
     among the node's inputs, ``param`` (its name in the op's rule), ``rule``
     (the rule's LaTeX from the registry), ``local`` gradient, ``contribution``
@@ -269,6 +281,7 @@ def backward_steps_data(root) -> dict:
                 "name": names[id(step.node)],
                 "expression": expression(step.node, names),
                 "op": step.node.op,
+                "params": _plain_params(step.node),
                 "upstream": step.upstream,
                 "contributions": [
                     {"slug": slugs[id(c.input)], "name": names[id(c.input)], "index": k,

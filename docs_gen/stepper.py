@@ -92,11 +92,22 @@ def assets_html(base: str) -> str:
     )
 
 
-GRAPH_CAPTION = """<p class="figure-caption">The computational graph of f. Each <span class="key key-data">green box</span> is a
-node with its forward value, each <span class="key key-grad">blue ellipse</span> is the gradient ∂f/∂node that
-the backward pass left on it, and each <span class="key key-op">orange circle</span> is the operation that made the
-node to its right. The grey dashed boxes are the constants 2 and 0.5, which the engine lifts from plain numbers.</p>"""
-"""The caption of the Computational graph page's figure."""
+def graph_caption(root) -> str:
+    """The caption of the Computational graph page's figure, naming the graph's constants."""
+    constants = [format(n.data, "g") for n in creation_order(root) if n.is_constant]
+    if constants:
+        listed = " and ".join(constants) if len(constants) <= 2 else ", ".join(constants)
+        boxes = "box is the constant" if len(constants) == 1 else "boxes are the constants"
+        lifted = "a plain number" if len(constants) == 1 else "plain numbers"
+        const = f" The grey dashed {boxes} {listed}, which the engine lifts from {lifted}."
+    else:
+        const = ""
+    return (
+        '<p class="figure-caption">The computational graph of f. Each <span class="key key-data">green box</span> is '
+        'a node with its forward value, each <span class="key key-grad">blue ellipse</span> is the gradient ∂f/∂node '
+        'that the backward pass left on it, and each <span class="key key-op">orange circle</span> is the operation '
+        f"that made the node to its right (with its parameters, as the 2 of ** 2).{const}</p>"
+    )
 
 
 def stepper_html(root, figure: str, extra: dict | None = None, id_prefix: str = "ag-stepper", caption: str = "") -> str:
@@ -125,7 +136,6 @@ def graph_page_stepper(base: str = "../") -> str:
     ``base`` is the way from the page to the site root (``../`` from ``graph/``).
     """
     # The figure shows the final gradients, for readers without JavaScript; the script hides them.
-    figure = stepper_html(
-        examples.sigmoid_neuron_with_l2(), worked_example_html(), {"nudges": nudges()}, caption=GRAPH_CAPTION
-    )
+    f = examples.sigmoid_neuron_with_l2()
+    figure = stepper_html(f, worked_example_html(), {"nudges": nudges()}, caption=graph_caption(f))
     return assets_html(base) + figure

@@ -243,7 +243,10 @@ the backward pass one node at a time, in the order <code>${of()}.backward()</cod
     const items = step.contributions.map((c, j) => {
       if (j >= revealed) return `<li class="ag-stepper__hidden">To ${escapeHtml(c.name)}: not revealed yet.</li>`;
       const local = `∂${escapeHtml(step.name)}/∂${escapeHtml(c.name)}`;
-      let text = `To ${escapeHtml(c.name)}: the rule ${math(c.rule)} with ${escapeHtml(c.param)} = ${escapeHtml(c.name)} gives the local
+      const given = [`${escapeHtml(c.param)} = ${escapeHtml(c.name)}`].concat(
+        Object.entries(step.params || {}).map(([k, v]) => `${escapeHtml(k)} = ${escapeHtml(v)}`),
+      ).join(", ");
+      let text = `To ${escapeHtml(c.name)}: the rule ${math(c.rule)} with ${given} gives the local
 gradient ${local} = ${fmt(c.local, digits)}, and upstream × local =
 <span class="ag-product">${fmt(step.upstream, digits)} × ${factor(c.local, digits)} = ${fmt(c.contribution, digits)}</span>.`;
       if (c.before !== 0) {
