@@ -13,6 +13,9 @@ Each :class:`Op` holds, side by side,
   the gradient it computes is itself a graph that can be differentiated again.
 * ``params``: arguments that are not inputs and get no gradient, as JAX's
   primitives have (an axis, a shape, pow's exponent).
+* ``saves``: the forward rule also returns arrays the gradient rule reuses
+  (JAX's residuals: cross-entropy's probabilities), passed to ``vjp`` last; on
+  graph nodes the rule gets None and recomputes them as a graph.
 * the LaTeX of the forward rule and of each input's gradient, a description, the
   expression template and the symbol that traces and graph figures show, the
   domain that errors quote, and, for tensor ops, the shape rule.
@@ -93,6 +96,7 @@ class Op:
     engines: tuple[str, ...] = BOTH
     shape: str | None = None  # the shape rule of a tensor op
     not_differentiable: str | None = None  # what the gradient rule treats as a constant, for higher derivatives
+    saves: bool = False  # forward returns (out, saved) and vjp takes saved last (None on graph nodes): residuals
 
     @property
     def arity(self) -> int:
@@ -138,6 +142,8 @@ def _count(shape: tuple, axis) -> int:
 
 
 def _matmul_vjp(xp, g, out, a, b):
+    if a.ndim == 2 and b.ndim == 2:  # matrices, the common case: G Bᵀ and Aᵀ G
+        return g @ b.T, a.T @ g
     # A 1-D operand acts as a row (a) or a column (b), as in numpy; put back the axes numpy dropped.
     a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
     b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
@@ -151,23 +157,28 @@ def _matmul_vjp(xp, g, out, a, b):
 
 
 def _cross_entropy_forward(xp, z, labels, eps):
+    # Returns the loss and, for the gradient rule, the probabilities p = softmax(z).
     rows = xp.arange(len(labels))
-    if eps == 0:  # through a stable log-softmax: finite for any finite logits
-        log_p = xp.log_softmax(z, 1)[rows, labels]
+    shifted = z - z.max(axis=1, keepdims=True)  # the largest exponent is e^0 = 1: no overflow
+    exps = xp.exp(shifted)
+    totals = exps.sum(axis=1, keepdims=True)
+    p = exps / totals
+    if eps == 0:  # log p_y through the stable log-softmax: finite for any finite logits
+        log_p = shifted[rows, labels] - xp.log(totals[:, 0])
     else:
-        log_p = xp.log(xp.softmax(z, 1)[rows, labels] + eps)
-    return -log_p.sum() / len(labels)
+        log_p = xp.log(p[rows, labels] + eps)
+    return -log_p.sum() / len(labels), p
 
 
-def _cross_entropy_vjp(xp, g, out, z, labels, eps):
+def _cross_entropy_vjp(xp, g, out, z, labels, eps, p):
     # d(-log(p_y + eps))/dz = c (p - onehot(y)), with c = p_y / (p_y + eps) (1 when eps = 0).
-    p = xp.softmax(z, 1)
-    onehot = xp.onehot(labels, z)
+    if p is None:  # on graph nodes (create_graph=True): the softmax as a graph, to differentiate again
+        p = xp.softmax(z, 1)
     scale = g / len(labels)
     if eps:
-        p_y = (p * onehot).sum(axis=1, keepdims=True)
+        p_y = p[xp.arange(len(labels)), labels].reshape((-1, 1))
         scale = scale * (p_y / (p_y + eps))
-    return ((p - onehot) * scale,)
+    return (xp.subtract_at(p * scale, labels, scale),)
 
 
 def _comparison(name: str, symbol: str, latex: str, numpy_name: str) -> Op:
@@ -420,7 +431,7 @@ _REGISTRY = [
        expression="log_softmax({a}, {axis})", symbol="log softmax", engines=TENSOR, shape="unchanged"),
     Op("cross_entropy", ("z",), params=("labels", "eps"),
        forward=_cross_entropy_forward,
-       vjp=_cross_entropy_vjp,
+       vjp=_cross_entropy_vjp, saves=True,
        forward_latex=r"-\tfrac{1}{N}\textstyle\sum_i \ln\bigl(\operatorname{softmax}(z_i)_{y_i} + \varepsilon\bigr)",
        grad_latex=(r"\bar z = \tfrac{G}{N}\, c \odot \bigl(\operatorname{softmax}(z) - \operatorname{onehot}(y)\bigr),"
                    r"\ c = \tfrac{p_y}{p_y + \varepsilon}",),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import numbers
 
 import numpy as np
@@ -77,6 +78,15 @@ def _as_array(data, dtype) -> np.ndarray:
             "so NaN and inf are rejected as data"
         )
     return array
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """Whether every element is finite. The sum is finite exactly when they are, unless it
+    overflows: one reduction answers the common case, and the full test settles the rare one."""
+    return math.isfinite(_add_all(array, None)) or bool(np.isfinite(array).all())
+
+
+_add_all = np.add.reduce  # the sum without ndarray.sum's Python wrapper
 
 
 def _first_non_finite(array: np.ndarray) -> str:
@@ -233,10 +243,11 @@ class _ArrayMath:
         return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
     @staticmethod
-    def onehot(labels, z):
-        hot = np.zeros(z.shape, z.dtype)
-        hot[np.arange(len(labels)), labels] = 1.0
-        return hot
+    def subtract_at(matrix, labels, amounts):
+        """``matrix`` with ``amounts`` (a number or one per row) taken off at (row, labels[row]).
+        Changes ``matrix`` in place: the rules pass arrays they made themselves."""
+        matrix[np.arange(len(labels)), labels] -= amounts if np.ndim(amounts) == 0 else amounts.reshape(-1)
+        return matrix
 
 
 ARRAY_MATH = _ArrayMath()
@@ -269,8 +280,10 @@ class _GraphMath:
     def first_extreme(self, a, axis, arg):
         return self._constant(ARRAY_MATH.first_extreme(a.data, axis, arg))
 
-    def onehot(self, labels, z):
-        return self._constant(ARRAY_MATH.onehot(labels, z.data))
+    def subtract_at(self, matrix, labels, amounts):
+        hot = np.zeros(matrix.shape, matrix.dtype)
+        hot[np.arange(len(labels)), labels] = 1.0
+        return matrix - self._constant(hot) * amounts
 
     def unreduce(self, g, shape, axis, keepdims):
         return (g if keepdims else g.reshape(_kept_shape(shape, axis))).broadcast_to(shape)
@@ -281,6 +294,7 @@ class _GraphMath:
         return _apply(OPS["scatter_add"], (g,), (index, shape))
 
     inverse_permutation = staticmethod(ARRAY_MATH.inverse_permutation)
+    arange = staticmethod(np.arange)  # row numbers for an index: constants
 
     def swap_last(self, a):
         return a.transpose(tuple(range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2))
@@ -294,7 +308,11 @@ GRAPH_MATH = _GraphMath()
 
 def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
     """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays."""
-    return Tensor._node(op.forward(ARRAY_MATH, *[x.data for x in inputs], *params), op, inputs, params)
+    out = op.forward(ARRAY_MATH, *[x.data for x in inputs], *params)
+    if op.saves:
+        out, saved = out
+        return Tensor._node(out, op, inputs, params, saved)
+    return Tensor._node(out, op, inputs, params)
 
 
 class Tensor:
@@ -320,7 +338,7 @@ class Tensor:
     dtype('float32')
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "inputs", "params", "_op", "_seq")
+    __slots__ = ("data", "grad", "requires_grad", "label", "inputs", "params", "saved", "_op", "_seq")
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__, not numpy's broadcasting
     __hash__ = object.__hash__  # by identity: == compares elements, and the graph keeps nodes in sets
 
@@ -340,15 +358,16 @@ class Tensor:
         self.label = label  # a name for traces and graph figures
         self.inputs = ()
         self.params = ()
+        self.saved = None  # what the op's forward rule kept for its gradient rule (Op.saves)
         self._op = INPUT
         self._seq = next_seq()
 
     @staticmethod
-    def _node(data, op: Op, inputs: tuple[Tensor, ...], params: tuple) -> Tensor:
+    def _node(data, op: Op, inputs: tuple[Tensor, ...], params: tuple, saved=None) -> Tensor:
         """The result of ``op``: checked finite; keeps its history only if a gradient can flow."""
         if data.__class__ is not np.ndarray:  # numpy reductions return numpy scalars
             data = np.asarray(data)
-        if data.dtype.kind == "f" and not np.isfinite(data).all():
+        if data.dtype.kind == "f" and not _all_finite(data):
             raise _forward_error(op, inputs, data, params)
         node = Tensor.__new__(Tensor)
         node.data = data
@@ -360,6 +379,7 @@ class Tensor:
         )
         node.inputs = inputs if node.requires_grad else ()
         node.params = params
+        node.saved = saved if node.requires_grad else None
         node._op = op
         node._seq = next_seq()
         return node
@@ -369,7 +389,7 @@ class Tensor:
         """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
         leaf = Tensor.__new__(Tensor)
         leaf.data, leaf.grad, leaf.requires_grad, leaf.label = data, None, False, None
-        leaf.inputs, leaf.params, leaf._op, leaf._seq = (), (), kind, next_seq()
+        leaf.inputs, leaf.params, leaf.saved, leaf._op, leaf._seq = (), (), None, kind, next_seq()
         return leaf
 
     @property
@@ -751,9 +771,10 @@ class Tensor:
     # What backpropagate asks of a node (see autograd.backprop).
 
     def _local_gradients(self, upstream, create_graph: bool) -> tuple:
+        saved = (None if create_graph else self.saved,) if self._op.saves else ()
         if create_graph:  # the rule runs on the nodes, so its result is a graph too
-            return self._op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params)
-        return self._op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params)
+            return self._op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params, *saved)
+        return self._op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params, *saved)
 
     def _add_grad(self, contribution, source: Tensor) -> None:
         if not self.requires_grad:
@@ -769,7 +790,7 @@ class Tensor:
         else:
             total = self.grad
             total += contribution
-        if not np.isfinite(total.data if total.__class__ is Tensor else total).all():
+        if not _all_finite(total.data if total.__class__ is Tensor else total):
             raise _gradient_error(source, self, contribution)
         self.grad = total
 
@@ -885,7 +906,7 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
             raise type(error)(f"cross_entropy got logits that are not a tensor: {error}") from None
     if logits.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (batch, classes), got shape {logits.shape}")
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 <= eps < 1:
+    if eps.__class__ is not float and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)) or not 0 <= eps < 1:
         raise ValueError(f"cross_entropy expects eps as a number with 0 ≤ eps < 1, got {eps!r}")
     labels = as_labels(labels, logits.shape[1])
     if len(labels) != logits.shape[0]:
