@@ -326,6 +326,8 @@ def test_the_demo_nudges_an_input_through_the_engine_in_the_browser(open_page):
     page.fill("#ag-in-f", DEMO_PROGRAM)
     expect(page.locator("#ag-value")).to_have_text(shown(demo_steps(DEMO_POINT, DEMO_PROGRAM)["value"]))
     box = f"{DEMO_STEPPER} .ag-stepper__nudge"
+    # Nothing is run for the nudge until the reader asks: an edit costs one computation, not three.
+    assert page.inner_text(f"{box} .ag-stepper__nudge-out") == ""
     page.select_option(f"{box} select >> nth=0", "w1")
     page.select_option(f"{box} select >> nth=1", "0.01")
     expected = json.loads(nudge(json.dumps({**DEMO_POINT, "f": DEMO_PROGRAM, "variable": "w1", "h": 0.01})))
@@ -334,4 +336,8 @@ def test_the_demo_nudges_an_input_through_the_engine_in_the_browser(open_page):
     expect(out).to_contain_text(f"= {expected['change']:.6f}")
     assert f"= {expected['predicted']:.6f}" in out.inner_text()
     assert "loss(w₁ + h) − loss(w₁)" in out.inner_text()
+    # A new result recomputes the nudge the reader asked for.
+    page.fill("#ag-in-w1", "0.25")
+    again = json.loads(nudge(json.dumps({**DEMO_POINT, "w1": "0.25", "f": DEMO_PROGRAM, "variable": "w1", "h": 0.01})))
+    expect(out).to_contain_text(f"= {again['change']:.6f}")
     assert visit.console_errors == []

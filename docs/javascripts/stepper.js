@@ -417,6 +417,9 @@ means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the ru
   }
 
   let nudgeAsked = 0;
+  // On the live demo each nudge runs the program twice in the browser's Python: only once the reader
+  // asks (the button, or a choice), then again for each new result, never in the way of an edit.
+  let nudgeWanted = !options.nudge;
   function buildNudge() {
     const box = $(".ag-stepper__nudge");
     if (!box) return;
@@ -433,6 +436,7 @@ means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the ru
 <select id="${prefix}-nudge-x">${inputs.map(([v, n]) => `<option value="${escapeHtml(v)}">${escapeHtml(n)}</option>`).join("")}</select>
 <label for="${prefix}-nudge-h">by h =</label>
 <select id="${prefix}-nudge-h">${hs.map((h) => `<option value="${h}">${h}</option>`).join("")}</select>
+${options.nudge ? '<button type="button" class="md-button" data-action="nudge">Nudge</button>' : ""}
 </div>
 <p class="ag-stepper__nudge-out" aria-live="polite"></p>`;
     for (const [name, value] of Object.entries(keep)) {
@@ -461,8 +465,13 @@ means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the ru
       out.innerHTML = `${f}(${escapeHtml(n.name)} + h) − ${f}(${escapeHtml(n.name)}) =
 ${fmt(n.f_moved, nd)} − ${factor(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and h × ∂${f}/∂${escapeHtml(n.name)} = ${n.h} × ${factor(n.grad, nd)} = <b>${fmt(n.predicted, nd)}</b>.`;
     };
-    for (const select of box.querySelectorAll("select")) select.addEventListener("change", show);
-    show();
+    const ask = () => {
+      nudgeWanted = true;
+      show();
+    };
+    for (const select of box.querySelectorAll("select")) select.addEventListener("change", ask);
+    box.querySelector("[data-action=nudge]")?.addEventListener("click", ask);
+    if (nudgeWanted) show();
   }
 
   const controller = { load, go, forward, back, stop, redraw: () => render(), get position() { return pos; } };
