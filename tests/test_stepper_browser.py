@@ -76,6 +76,11 @@ def test_stepping_through_shows_every_gradient_of_the_trace_with_right_arithmeti
     final = {done_slugs[id(row.node)]: shown(row.grad) for row in trace(done)}
     assert len(final) == 13
 
+    shown_first = state(page)
+    assert shown_first["position"] == str(len(steps)), "the page first shows the finished pass, as built"
+    assert dict(shown_first["table"]) == final
+    assert not [h for h in shown_first["highlighted"] if "ag-hl" in h]
+    press(page, "reset")
     start = state(page)
     assert start["position"] == "0"
     assert {grad for _, grad in start["table"]} == {"—"}, "no gradient before the backward pass"
@@ -121,6 +126,7 @@ def test_stepping_through_shows_every_gradient_of_the_trace_with_right_arithmeti
 
 def test_step_back_restores_each_previous_state_exactly(graph_page):
     page = graph_page
+    press(page, "reset")
     states = [state(page)]
     for _ in range(len(engine_steps()[1])):
         press(page, "step")
@@ -132,6 +138,14 @@ def test_step_back_restores_each_previous_state_exactly(graph_page):
         press(page, "step")
     press(page, "reset")
     assert state(page) == states[0]
+
+
+def test_step_from_the_finished_pass_starts_the_replay(graph_page):
+    page = graph_page
+    press(page, "step")
+    now = state(page)
+    assert now["position"] == "1"
+    assert [grad for slug, grad in now["table"] if grad != "—"] == ["1.0000"] * 3, "f, and what f sends to G and R"
 
 
 def test_keyboard_shortcuts_step_back_and_reset(graph_page):

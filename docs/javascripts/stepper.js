@@ -205,7 +205,7 @@ export function mount(root, options = {}) {
     const pending = step && revealed < step.contributions.length;
     setEnabled(buttons.back, pos > 0);
     setEnabled(buttons.reset, pos > 0);
-    setEnabled(buttons.step, pos < total() && !pending);
+    setEnabled(buttons.step, (pos < total() || !touched) && !pending);
     setEnabled(buttons.play, !predicting() && (pos < total() || timer === null));
     root.dataset.position = String(pos);
   }
@@ -224,8 +224,8 @@ export function mount(root, options = {}) {
 
   function narrate(step) {
     if (!touched) {
-      return `<p>Every gradient above is the result of <code>${of()}.backward()</code>. Press <b>Reset</b>, then <b>Step</b>, to
-watch the backward pass make them, one node at a time.</p>`;
+      return `<p>These gradients are what <code>${of()}.backward()</code> leaves. Press <b>Step</b> to watch the backward
+pass make them, one node at a time, from the start.</p>`;
     }
     if (!step) {
       return `<p>The forward pass is done: every node holds its value. No gradient is known yet. Press <b>Step</b> to run
@@ -373,7 +373,12 @@ means a local gradient ${local} of ${fmt(typed / step.upstream, digits)}; the ru
   }
 
   const actions = {
-    step: () => { touched = true; stop(); forward(); },
+    step: () => {
+      stop();
+      if (!touched) go(0); // from the finished pass shown at first, Step starts the replay
+      touched = true;
+      forward();
+    },
     back: () => { touched = true; stop(); back(); },
     reset: () => { touched = true; stop(); go(0); },
     play: () => { touched = true; play(); },
@@ -483,7 +488,8 @@ ${fmt(n.f_moved, nd)} − ${factor(n.f, nd)} = <b>${fmt(n.change, nd)}</b>, and 
 }
 
 function mountAll() {
-  for (const root of document.querySelectorAll("[data-stepper]")) mount(root);
+  // Shown first as the build drew it (the finished pass); Step or Reset starts the replay.
+  for (const root of document.querySelectorAll("[data-stepper]")) mount(root, { start: root.dataset.start || "end" });
 }
 
 if (window.document$ && typeof window.document$.subscribe === "function") {
