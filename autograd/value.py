@@ -209,7 +209,10 @@ class Value:
         >>> x.grad  # 6.0 from each call
         12.0
         """
-        backpropagate(self, self._seed(None, create_graph), create_graph)
+        if create_graph:
+            backpropagate(self, self._seed(None, True), create_graph=True)
+        else:
+            _backpropagate_floats(self)  # backpropagate(self, 1.0), the same loop made faster for floats
 
     def zero_grad(self) -> None:
         """Reset ``grad`` to 0.0 (gradients accumulate across backward calls)."""
@@ -260,6 +263,43 @@ def _gradient_error(node: Value, contribution=None, receiver: Value | None = Non
         f"backward through {where}: adding its contribution {contribution!r} to the gradient that {name} "
         "already holds (from another path, or an earlier backward()) overflows a float"
     )
+
+
+def _backpropagate_floats(root: Value) -> None:
+    """:func:`autograd.backprop.backpropagate` from ``root`` with seed 1.0, for plain floats.
+
+    The scalar engine's hot path: the same order, the same rules and the same
+    additions in the same order, so the same gradients to the last bit (a test
+    compares the two on random graphs), with the two node methods the plain
+    loop calls written out inline, which makes it about a third faster.
+    """
+    order = topological_order(root)
+    for node in order:
+        if node.inputs:
+            node.grad = None
+    root._add_grad(1.0, root)
+    for node in reversed(order):
+        inputs = node.inputs
+        if not inputs or node.grad is None:
+            continue
+        try:
+            if len(inputs) == 2:  # binary ops have no parameters
+                a, b = inputs
+                grad_a, grad_b = node._op.vjp(SCALAR_MATH, node.grad, node.data, a.data, b.data)
+            else:
+                (a,), b, grad_b = inputs, None, None
+                (grad_a,) = node._op.vjp(SCALAR_MATH, node.grad, node.data, a.data, *node.params)
+        except ArithmeticError:
+            raise _gradient_error(node) from None
+        total = grad_a if a.grad is None else a.grad + grad_a
+        if not _isfinite(total):
+            raise _gradient_error(node, grad_a, a)
+        a.grad = total
+        if b is not None:
+            total = grad_b if b.grad is None else b.grad + grad_b
+            if not _isfinite(total):
+                raise _gradient_error(node, grad_b, b)
+            b.grad = total
 
 
 class _GraphMath:

@@ -159,3 +159,36 @@ def test_an_infinite_gradient_is_reported_by_backward():
 
 def test_repr_shows_data_grad_and_label():
     assert repr(Value(1.5, label="w")) == "Value(data=1.5, grad=0.0, label='w')"
+
+
+def test_the_fast_backward_for_floats_equals_the_plain_loop_on_random_graphs():
+    """Value.backward() runs _backpropagate_floats; backpropagate is the definition it must match exactly."""
+    import random
+
+    from autograd.backprop import backpropagate
+    from autograd.value import _backpropagate_floats
+
+    rng = random.Random(0)
+    for _ in range(200):
+        leaves = [Value(rng.uniform(-2, 2)) for _ in range(3)]
+        nodes = list(leaves)
+        for _ in range(rng.randint(1, 25)):
+            a, b = rng.choice(nodes), rng.choice(nodes)  # reused nodes: several paths
+            kind = rng.randrange(6)
+            nodes.append([a + b, a * b, a - b, a.tanh(), a.sigmoid() * 2.0, (a * a + 1.0) ** 0.5][kind])
+        root = nodes[-1] + nodes[len(nodes) // 2] * 0.5
+        _backpropagate_floats(root)
+        fast = [n.grad for n in nodes]
+        for leaf in leaves:
+            leaf.grad = 0.0
+        backpropagate(root, 1.0)
+        assert [n.grad for n in nodes] == fast  # to the last bit
+
+
+def test_both_backward_loops_report_an_overflowing_sum_the_same_way():
+    from autograd.backprop import backpropagate
+
+    for run in (lambda y: y.backward(), lambda y: backpropagate(y, 1.0)):
+        x = Value(1e-300)
+        with pytest.raises(OverflowError, match="already holds"):
+            run(x * 1e308 + x * 1e308)
