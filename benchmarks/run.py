@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> dict:
         if engine() != measured:
             result["measured"]["engine at end"] = engine()  # autograd/ changed while it ran
         results[module] = result
+        partial = args.output.with_name(args.output.stem + ".partial.tmp")  # what a long run has measured so far
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps({**report, "benchmarks": list(results.values())}, indent=2, ensure_ascii=False))
     report["machine"]["load average at end (1, 5, 15 min)"] = [round(x, 2) for x in os.getloadavg()]
     if args.update and args.output.exists():
         earlier = json.loads(args.output.read_text())
@@ -201,6 +204,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(report["markdown"])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    args.output.with_name(args.output.stem + ".partial.tmp").unlink(missing_ok=True)
     print(f"written to {args.output}", file=sys.stderr)
     return report
 
