@@ -1,4 +1,7 @@
-"""How fast the live demo is, in headless Chromium, offline (a local server, other hosts blocked).
+"""How fast the live demo is, in headless Chromium, offline (a local server, no throttling, other hosts blocked).
+
+For the figures on an ordinary connection (10 Mbit/s, 40 ms, cold and warm caches) see
+``benchmarks/runtime_timing.py``; this one measures the machine alone.
 
 Two figures from the demo's issue:
 
@@ -13,7 +16,7 @@ Two figures from the demo's issue:
     .venv/bin/python -m benchmarks.demo_timing            # builds the site first
     AUTOGRAD_SITE=/tmp/site .venv/bin/python -m benchmarks.demo_timing
 
-Each page load is a fresh browser context, so nothing is cached between loads.
+Each page load is a fresh browser context, so nothing is cached between loads: every start is cold.
 """
 
 from __future__ import annotations
@@ -51,9 +54,6 @@ def first_result_seconds(browser, url: str) -> float:
     try:
         visit.page.wait_for_selector("#ag-demo[data-state=live]", timeout=120_000)
         millis = visit.page.evaluate("performance.getEntriesByName('ag-first-result')[0].startTime")
-        start = visit.page.get_attribute("#ag-demo", "data-python-start")
-        if start != "snapshot":
-            print(f"note: Python started {start!r}, not from the build's snapshot")
         visit.assert_only_local_requests()
         return millis / 1000
     finally:

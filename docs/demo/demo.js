@@ -11,7 +11,7 @@
 // Nothing here throws into the console: a bad input, or an engine that cannot
 // start, becomes a message on the page, and the last good results stay.
 
-import { Assets } from "../runtime/assets.js";
+import { siteAssets } from "../runtime/assets.js";
 import { describeProgress, runtime } from "../runtime/runtime.js";
 import "./demo_stepper.js"; // the backward stepper, fed by the trace this file swaps in
 
@@ -182,7 +182,7 @@ const python = runtime();
 // Graphviz (WASM, for the graph) comes from the runtime's files too, compressed and cached; one per page load.
 let graphvizLoading = null;
 function graphviz() {
-  graphvizLoading ??= new Assets(new URL("../runtime/assets/", import.meta.url))
+  graphvizLoading ??= siteAssets()
     .importModule("viz.js")
     .then((module) => module.instance());
   return graphvizLoading;

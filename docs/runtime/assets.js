@@ -23,8 +23,13 @@ export class Assets {
   }
 
   // The manifest is small and names everything else: always asked for afresh, from the cache offline.
-  async readManifest() {
-    if (this.manifest) return this.manifest;
+  readManifest() {
+    if (this.manifest) return Promise.resolve(this.manifest);
+    this.reading ??= this.#fetchManifest().finally(() => { this.reading = null; });
+    return this.reading; // one request, however many ask at once
+  }
+
+  async #fetchManifest() {
     const url = new URL(MANIFEST, this.base);
     const cache = await this.cache;
     let response;
@@ -84,20 +89,17 @@ export class Assets {
     if (!entry) throw new Error(`the runtime has no file ${name}`);
     const url = new URL(entry.url, this.base);
     const cache = await this.cache;
-    let response = cache && (await cache.match(url));
-    if (response) {
+    let packed = cache && (await cache.match(url));
+    if (packed) {
       onBytes(entry.bytes);
     } else {
-      response = await fetch(url);
+      const response = await fetch(url);
       if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
-      response = new Response(counted(response.body, onBytes), { headers: response.headers });
-      if (cache) {
-        const [forCache, forUse] = response.body.tee();
-        response = new Response(forUse);
-        cache.put(url, new Response(forCache)).catch(() => {}); // a full disk only costs the next visit
-      }
+      // Read whole, then cached from memory: a streamed cache write would stall while Python boots on this thread.
+      packed = new Response(await new Response(counted(response.body, onBytes)).arrayBuffer());
+      if (cache) cache.put(url, packed.clone()).catch(() => {}); // a full disk only costs the next visit
     }
-    const body = entry.gzip ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+    const body = entry.gzip ? packed.body.pipeThrough(new DecompressionStream("gzip")) : packed.body;
     return new Uint8Array(await new Response(body).arrayBuffer());
   }
 
@@ -139,6 +141,13 @@ export class Assets {
       if (request.url.startsWith(this.base.href) && !keep.has(request.url)) await cache.delete(request);
     }
   }
+}
+
+// The runtime's files as this page (or worker) sees them: one Assets, so the manifest is read once.
+let shared = null;
+export function siteAssets() {
+  shared ??= new Assets(new URL("assets/", import.meta.url));
+  return shared;
 }
 
 function counted(stream, onBytes) {

@@ -10,14 +10,14 @@
 // the build wrote. Blocks of one session share a namespace in page order: running a block first
 // runs the blocks before it (as the build did). Stop ends a run that takes too long.
 
-import { Assets } from "./assets.js";
+import { siteAssets } from "./assets.js";
 import { StoppedError, describeProgress, runtime } from "./runtime.js";
 
 const python = runtime();
 let editorModule = null; // CodeMirror, loaded on the first Edit
 
 function editor() {
-  editorModule ??= new Assets(new URL("assets/", import.meta.url)).importModule("editor.js");
+  editorModule ??= siteAssets().importModule("editor.js");
   return editorModule;
 }
 

@@ -11,6 +11,8 @@
 // Nothing starts until the first run (or an explicit start()): a page that only shows code
 // downloads none of the runtime. The files come compressed and are cached (see assets.js).
 
+import { siteAssets } from "./assets.js";
+
 const WORKER = new URL("worker.js", import.meta.url);
 const SLOW_SECONDS = 15; // no byte and no answer for this long: the page says so (a lost file hangs, it does not fail)
 
@@ -62,6 +64,9 @@ class Runtime extends EventTarget {
           this.startPhases = data.phases;
           this.#set("ready");
           resolve();
+        } else if (data.type === "snapshot-kept") {
+          this.snapshotKept = true;
+          this.dispatchEvent(new CustomEvent("snapshot-kept"));
         } else if (data.type === "failed") {
           clearTimeout(this.#slow);
           this.#set("failed", data.message);
@@ -83,6 +88,11 @@ class Runtime extends EventTarget {
       };
     });
     this.#ready.catch(() => {}); // callers see the rejection through their own awaits
+    // The page reads the manifest (once, shared with Graphviz and the editor) and hands it to the worker.
+    siteAssets().readManifest().then(
+      (manifest) => worker.postMessage({ type: "init", manifest }),
+      (error) => worker.onmessage({ data: { type: "failed", message: String(error?.message ?? error) } }),
+    );
     return this.#ready;
   }
 

@@ -1,15 +1,17 @@
 // The runtime's Web Worker: Pyodide with this site's autograd, away from the page's thread.
 //
-// Messages in:  { id, type: "run", code, kind, setup, module }  run a code block (runner.run)
+// Messages in:  { type: "init", manifest }                     first: the page's manifest (read once per page)
+//               { id, type: "run", code, kind, setup, module }  run a code block (runner.run)
 //               { id, type: "call", module, name, args }         call a Python function with strings
 // Messages out: { type: "progress", what, loaded, total }         while the files arrive
 //               { type: "ready", seconds }                        Python is up, autograd imported
 //               { id, type: "result", value } | { id, type: "error", message }
 //               { type: "failed", message }                       the runtime could not start
+//               { type: "snapshot-kept" }                         the next start will restore this one
 //
 // The page ends a run that takes too long by terminating this worker and starting another.
 
-import { Assets } from "./assets.js";
+import { siteAssets } from "./assets.js";
 
 const HOME = "/home/pyodide/site";
 const FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "site-python.zip"];
@@ -17,7 +19,7 @@ const FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_std
 const FETCHED = { "pyodide.asm.wasm": "application/wasm", "python_stdlib.zip": "application/zip" };
 const INDEX = "https://runtime.invalid/pyodide/"; // never requested: every fetch under it is answered here
 
-const assets = new Assets(new URL("assets/", import.meta.url));
+const assets = siteAssets();
 const send = (message) => postMessage(message);
 
 function installFetch() {
@@ -69,13 +71,17 @@ async function start() {
   // The first start is cold (nothing big to download beyond Python itself); it then keeps a memory
   // snapshot of the started interpreter in this browser's cache, and later starts restore it.
   const snapshotURL = await assets.snapshotURL(FILES);
-  const snapshot = await assets.local(snapshotURL).catch(() => null);
+  const snapshot = await assets.local(snapshotURL).catch((error) => {
+    phases.snapshotUnreadable = String(error?.message ?? error);
+    return null;
+  });
   let pyodide = null;
   if (snapshot) {
     try {
       pyodide = await boot({ _loadSnapshot: snapshot });
       phases.restored = true;
-    } catch {
+    } catch (error) {
+      phases.restoreFailed = String(error?.message ?? error); // then start cold, and keep a new snapshot
       await assets.forget(snapshotURL).catch(() => {});
     }
   }
@@ -90,7 +96,8 @@ import autograd, runner, demo_view`);
   mark("autograd");
   if (!phases.restored) {
     try {
-      assets.keep(snapshotURL, pyodide.makeMemorySnapshot()).catch(() => {});
+      const kept = assets.keep(snapshotURL, pyodide.makeMemorySnapshot());
+      kept.then(() => send({ type: "snapshot-kept" }), () => {});
     } catch {
       // No snapshot this time: the next start is cold again, which is only slower.
     }
@@ -100,10 +107,16 @@ import autograd, runner, demo_view`);
   return pyodide;
 }
 
-const python = start();
+let initialize;
+const python = new Promise((resolve) => { initialize = resolve; }).then(start);
 python.catch((error) => send({ type: "failed", message: String(error?.message ?? error) }));
 
 onmessage = async ({ data }) => {
+  if (data.type === "init") {
+    assets.manifest = data.manifest;
+    initialize();
+    return;
+  }
   const { id } = data;
   try {
     const pyodide = await python;
