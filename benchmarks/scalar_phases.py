@@ -25,7 +25,7 @@ import sys
 import time
 
 from autograd import LinearLayer, four_blobs
-from autograd.backprop import topological_order
+from autograd import topological_order
 from autograd.nn import CROSS_ENTROPY_EPS, cross_entropy_loss
 
 from . import original_design
