@@ -60,6 +60,12 @@ def _first_result(page) -> float:
     return page.evaluate("performance.getEntriesByName('ag-first-result')[0].startTime") / 1000
 
 
+def _python_start(page) -> float:
+    """Seconds the worker spent starting Python itself (cold boot or snapshot restore), from its phases."""
+    phases = page.evaluate("import(new URL('../runtime/runtime.js', location.href)).then(m => m.runtime().startPhases)")
+    return phases["python"] - phases["scripts"]
+
+
 def demo_visits(browser, url, link) -> dict:
     context = browser.new_context()
     try:
@@ -68,13 +74,16 @@ def demo_visits(browser, url, link) -> dict:
         page.goto(url + "demo/#w1=0.7", wait_until="commit")
         cold = _first_result(page)
         cold_bytes = link.reset()
+        cold_python = _python_start(page)
         updates = [page.evaluate(EDIT, round(-1.5 + 0.1 * k, 2)) for k in range(EDITS)]
         page.close()
         page = context.new_page()
         page.goto(url + "demo/#w1=0.9", wait_until="commit")
         warm = _first_result(page)
         warm_bytes = link.reset()
-        return {"cold": cold, "cold_bytes": cold_bytes, "warm": warm, "warm_bytes": warm_bytes, "updates": updates}
+        warm_python = _python_start(page)
+        return {"cold": cold, "cold_bytes": cold_bytes, "warm": warm, "warm_bytes": warm_bytes, "updates": updates,
+                "cold_python": cold_python, "warm_python": warm_python}
     finally:
         context.close()
 
@@ -114,6 +123,35 @@ def overview_visits(browser, url, link) -> dict:
         context.close()
 
 
+# A memory snapshot as the build could make it: Pyodide booted under Node, the site's Python imported.
+SNAPSHOT = """
+import { loadPyodide } from "pyodide";
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+const pyodide = await loadPyodide({ _makeSnapshot: true });
+pyodide.FS.mkdirTree("/home/pyodide/site");
+pyodide.unpackArchive(new Uint8Array(readFileSync(process.env.SITE_PYTHON)), "zip", { extractDir: "/home/pyodide/site" });
+pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/site'); import autograd, runner, demo_view");
+const snapshot = pyodide.makeMemorySnapshot();
+process.stdout.write(JSON.stringify([snapshot.length, gzipSync(snapshot, { level: 9 }).length]));
+"""
+
+
+def build_time_snapshot(site: Path) -> tuple[int, int]:
+    """Bytes of a build-time memory snapshot, raw and gzip-compressed (what it would add to a cold visit)."""
+    import gzip
+    import subprocess
+
+    files = json.loads((site / "runtime" / "assets" / "manifest.json").read_text())["files"]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "site-python.zip"
+        archive.write_bytes(gzip.decompress((site / "runtime" / "assets" / files["site-python.zip"]["url"]).read_bytes()))
+        done = subprocess.run(["node", "--input-type=module", "-e", SNAPSHOT], cwd=sitetools.REPO, capture_output=True,
+                              text=True, check=True, env={**os.environ, "SITE_PYTHON": str(archive)})
+    raw, packed = json.loads(done.stdout)
+    return raw, packed
+
+
 def runtime_files(site: Path) -> list[tuple[str, int, int]]:
     manifest = json.loads((site / "runtime" / "assets" / "manifest.json").read_text())
     return [(name, f["size"], f["bytes"]) for name, f in manifest["files"].items()]
@@ -125,6 +163,7 @@ def measure(site: Path) -> dict:
     demo, overview = [], []
     with serve_throttled(site, sitetools.mount_path(site)) as (url, link), sync_playwright() as playwright:
         browser = sitetools.launch_chromium(playwright)
+        chromium = browser.version
         for _ in range(LOADS):
             demo.append(demo_visits(browser, url, link))
             overview.append(overview_visits(browser, url, link))
@@ -149,20 +188,29 @@ def measure(site: Path) -> dict:
         ("Overview, first Run, second visit: press → output",
          f"{med(o['warm'] for o in overview):.2f} s", f"{med(o['warm_bytes'] for o in overview) / mb:.2f} MB", "report"),
     ]
+    rows.append(("Python's own start in the worker: cold boot, then restoring this browser's snapshot",
+                 f"{med(d['cold_python'] for d in demo):.2f} s → {med(d['warm_python'] for d in demo):.2f} s",
+                 "–", "report"))
     table = ["| measurement | time (median) | sent (median) | target |", "|---|--:|--:|---|"]
     table += [f"| {what} | {time_} | {sent} | {target} |" for what, time_, sent, target in rows]
     files = ["| runtime file | size | sent (gzip) |", "|---|--:|--:|"]
     files += [f"| {name} | {size / mb:.2f} MB | {sent / mb:.2f} MB |" for name, size, sent in runtime_files(site)]
+    snapshot_raw, snapshot_gz = build_time_snapshot(site)
+    files.append(f"| (not sent) a build-time memory snapshot | {snapshot_raw / mb:.2f} MB | {snapshot_gz / mb:.2f} MB |")
     return {
         "date": datetime.date.today().isoformat(),
         "command": "AUTOGRAD_SITE=/path/to/site .venv/bin/python -m benchmarks.runtime_timing",
         "link": f"{RATE_BITS / 1e6:g} Mbit/s shared, {LATENCY_S * 1000:g} ms per request, gzip for text and wasm, "
                 f"site under {sitetools.mount_path(site)}",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "chromium": sitetools.chromium_version() if hasattr(sitetools, "chromium_version") else "system"},
+                    "chromium": chromium, "load average (1 min) at the end": round(os.getloadavg()[0], 1)},
         "loads": LOADS,
         "markdown": "\n".join(table),
         "files": "\n".join(files),
+        "snapshot": {"bytes": snapshot_raw, "gzip_bytes": snapshot_gz,
+                     "seconds_at_link": snapshot_gz * 8 / RATE_BITS,
+                     "cold_python_s": med(d["cold_python"] for d in demo),
+                     "warm_python_s": med(d["warm_python"] for d in demo)},
         "raw": {"demo": demo, "overview": overview},
     }
 

@@ -104,7 +104,7 @@ class Block {
     } catch (error) {
       python.removeEventListener("progress", onProgress);
       if (error instanceof StoppedError) {
-        this.showOutput("Stopped: the run was ended. Python restarted; run again when you are ready.", { error: true });
+        this.showOutput("Stopped. Python has restarted: run again when ready.", { error: true });
         this.say("Stopped.");
         this.root.dataset.agState = "stopped";
       } else {
@@ -173,7 +173,7 @@ function scriptBlocks() {
     const blocks = [...root.querySelectorAll(":scope > div.highlight")];
     if (blocks.length !== 2) return [];
     const [source, output] = root.dataset.agSource === "below" ? blocks.reverse() : blocks;
-    const code = source.querySelector("code").textContent;
+    const code = source.querySelector("code").textContent.replace(/\n$/, ""); // the block's text ends with a newline
     return [{ root, source, output, code, kind: "script", session: root.dataset.agSession || null, module: null }];
   });
 }
