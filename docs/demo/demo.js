@@ -163,7 +163,15 @@ function setUp(demo) {
     }
   });
 
-  Promise.all([python.start(), graphviz()])
+  // Graphviz is needed only for the first drawing: it downloads once the runtime's files are in, while
+  // Python boots, so that it does not slow them down on a slow link.
+  const drawing = new Promise((resolve) => {
+    const go = () => resolve(graphviz());
+    python.addEventListener("progress", ({ detail }) => { if (detail.loaded >= detail.total) go(); });
+    python.addEventListener("state", () => { if (python.state !== "loading") go(); });
+    if (python.state === "ready") go();
+  });
+  Promise.all([python.start(), drawing])
     .then(([, graphvizInstance]) => {
       viz = graphvizInstance;
       say(LIVE, "live");
