@@ -38,7 +38,7 @@ def engine_at(commit: str, directory: Path) -> Path | None:
 
 def run(quick: bool = False) -> Result:
     # task → (epochs, repeats inside one child, rounds of children)
-    plan = {"scalar": (5, 1, 1), "tensor": (5, 1, 1)} if quick else {"scalar": (500, 1, 2), "tensor": (500, 10, 3)}
+    plan = {"scalar": (5, 1, 1), "tensor": (5, 1, 1)} if quick else {"scalar": (500, 1, 4), "tensor": (500, 10, 4)}
     engine_name = {"scalar": "Scalar engine (Value)", "tensor": "Tensor engine"}
     rows, targets = [], []
     with tempfile.TemporaryDirectory() as temporary:

@@ -137,7 +137,8 @@ def measure_commit(commit: str, argv: list[str], output: Path) -> dict:
             skip = True
         elif not argument.startswith(("--engine=", "--output=")):
             rest.append(argument)
-    label = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", commit],
+    # Named by the last commit that changed autograd/, so runs at later commits name the same engine alike.
+    label = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h", commit, "--", "autograd"],
                            capture_output=True, text=True, check=True).stdout.strip()
     with tempfile.TemporaryDirectory() as temporary:
         tree = engine_at(label, Path(temporary))

@@ -72,7 +72,7 @@ def nodes_per_epoch() -> int:
 
 def run(quick: bool = False) -> Result:
     epochs = 20 if quick else 500
-    repeats, rounds = (1, 1) if quick else (1, 2)
+    repeats, rounds = (1, 1) if quick else (1, 3)
     contestants = {"scalar": "Scalar engine (Value)", "original": "Original page's design (closures, recursive sort)"}
     best: dict[str, dict] = {}
     for _ in range(rounds):
