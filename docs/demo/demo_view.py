@@ -1,6 +1,6 @@
 """How the live demo shows a result: the same HTML at build time and in the reader's browser.
 
-The docs build (``hooks/demo_assets.py``, under CPython) renders the whole
+The docs build (``hooks/runtime_assets.py``, under CPython) renders the whole
 widget with the default inputs, so the page shows real numbers before any
 script runs. In the browser, the site's runtime has this file next to
 the packaged ``autograd``, and ``demo.js`` calls :func:`compute` on every edit; the page
