@@ -97,6 +97,7 @@ class Op:
     shape: str | None = None  # the shape rule of a tensor op
     not_differentiable: str | None = None  # what the gradient rule treats as a constant, for higher derivatives
     saves: bool = False  # forward returns (out, saved) and vjp takes saved last (None on graph nodes): residuals
+    skips: bool = False  # vjp takes needs=(bool per input) and returns None for an input that needs no gradient
 
     @property
     def arity(self) -> int:
@@ -141,9 +142,11 @@ def _count(shape: tuple, axis) -> int:
     return math.prod(shape[a] for a in axes)
 
 
-def _matmul_vjp(xp, g, out, a, b):
+def _matmul_vjp(xp, g, out, a, b, needs=(True, True)):
+    # needs: which inputs want a gradient (PyTorch's needs_input_grad): a batch of data does not,
+    # and its product G Bᵀ would be the costliest step of a training loop's backward pass.
     if a.ndim == 2 and b.ndim == 2:  # matrices, the common case: G Bᵀ and Aᵀ G
-        return g @ b.T, a.T @ g
+        return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)
     # A 1-D operand acts as a row (a) or a column (b), as in numpy; put back the axes numpy dropped.
     a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
     b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
@@ -151,8 +154,8 @@ def _matmul_vjp(xp, g, out, a, b):
         g = g.reshape(g.shape + (1,))
     if a.ndim == 1:
         g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:])
-    grad_a = xp.sum_to_shape(g @ xp.swap_last(b2), a2.shape).reshape(a.shape)
-    grad_b = xp.sum_to_shape(xp.swap_last(a2) @ g, b2.shape).reshape(b.shape)
+    grad_a = xp.sum_to_shape(g @ xp.swap_last(b2), a2.shape).reshape(a.shape) if needs[0] else None
+    grad_b = xp.sum_to_shape(xp.swap_last(a2) @ g, b2.shape).reshape(b.shape) if needs[1] else None
     return grad_a, grad_b
 
 
@@ -409,7 +412,7 @@ _REGISTRY = [
     # --- tensor ops: linear algebra and the softmax family -------------------------------------
     Op("matmul", ("A", "B"),
        forward=lambda xp, a, b: a @ b,
-       vjp=_matmul_vjp,
+       vjp=_matmul_vjp, skips=True,
        forward_latex=r"A B",
        grad_latex=(r"\bar A = G B^{\top}", r"\bar B = A^{\top} G"),
        description="Matrix product with numpy's rules: 1-D operands, batch axes broadcast.",

@@ -771,10 +771,12 @@ class Tensor:
     # What backpropagate asks of a node (see autograd.backprop).
 
     def _local_gradients(self, upstream, create_graph: bool) -> tuple:
-        saved = (None if create_graph else self.saved,) if self._op.saves else ()
+        op = self._op
+        saved = (None if create_graph else self.saved,) if op.saves else ()
+        needs = {"needs": tuple(x.requires_grad for x in self.inputs)} if op.skips else {}
         if create_graph:  # the rule runs on the nodes, so its result is a graph too
-            return self._op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params, *saved)
-        return self._op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params, *saved)
+            return op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params, *saved, **needs)
+        return op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params, *saved, **needs)
 
     def _add_grad(self, contribution, source: Tensor) -> None:
         if not self.requires_grad:

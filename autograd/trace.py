@@ -196,6 +196,8 @@ def backward_steps(root) -> list[BackwardStep]:
         products = _local_gradients(node, upstream)
         contributions = []
         for x, local, product in zip(node.inputs, locals_, products):
+            if product is None:  # an input that needs no gradient (a batch of data into matmul)
+                continue
             if not scalar:
                 product = _summed_to_shape_of(x, product)
             before = grads.get(id(x), 0.0)
