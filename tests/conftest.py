@@ -25,8 +25,15 @@ Fixtures (the site is built once per test session):
     ``.assert_only_local_requests()``. Requests to other hosts are recorded, then aborted.
     ``sitetools.settle(visit.page)`` waits for network idle and images.
 
-Tests that use ``browser`` or ``open_page`` are marked ``browser``; tests that use
-``built_site`` are marked ``site``. ``pytest -m "not browser"`` or ``-m "not site"`` leaves them out.
+``needs_node`` (session)
+    Skips, with the reason, when ``node_modules`` is missing (run ``npm ci``): building the site and
+    drawing graphs run Node packages. Under ``CI=true`` that is a failure instead.
+
+The tests come in three layers, one folder each, so a maintainer can run one:
+``tests/engine`` (the package alone: fast, no site, no Node), ``tests/site`` (the generated content
+and the built site's files) and ``tests/browser`` (pages in headless Chromium), e.g.
+``bash dev.sh test tests/engine``. Tests that use ``browser`` or ``open_page`` are also marked
+``browser``, and tests that use ``built_site`` ``site``, so ``-m "not site"`` works across folders.
 
     def test_demo_has_no_console_errors(open_page):
         visit = open_page("demo/")
@@ -60,10 +67,20 @@ def pytest_terminal_summary(terminalreporter, config):
 
 
 @pytest.fixture(scope="session")
+def needs_node() -> None:
+    if not (Path(__file__).resolve().parent.parent / "node_modules").is_dir():
+        reason = "node_modules is missing: run `npm ci` (bash dev.sh test does) to build the site and draw graphs"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
 def built_site(request, tmp_path_factory) -> Path:
     prebuilt = os.environ.get("AUTOGRAD_SITE")
     if prebuilt:
         return Path(prebuilt).resolve()
+    request.getfixturevalue("needs_node")
     build = sitetools.build_site(tmp_path_factory.mktemp("site"))
     request.config.stash[BUILD_TIME] = build.seconds
     print(f"mkdocs build --strict took {build.seconds:.1f} s")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ from autograd import nn, optim
 from autograd.examples import sigmoid_neuron_with_l2
 from autograd.trace import creation_order
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+REPO = Path(__file__).resolve().parents[2]
 
 from docs_gen import classifier, reverse_mode, softmax_ce, tensor_gradients  # noqa: E402
 

@@ -18,7 +18,7 @@ from autograd.examples import program, sigmoid_neuron_with_l2
 from autograd.graph import to_dot
 from autograd.trace import trace
 
-DEMO = Path(__file__).resolve().parent.parent / "docs" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "docs" / "demo"
 sys.path.insert(0, str(DEMO))  # the demo's Python is the site's, not the package's
 
 import demo_model  # noqa: E402

@@ -13,8 +13,7 @@ from autograd import Value
 from autograd.examples import sigmoid_neuron_with_l2
 from autograd.graph import node_slugs, slug, to_dot
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+REPO = Path(__file__).resolve().parents[2]
 
 NODE = re.compile(r'^  "(?P<name>[^"]+)" \[id="(?P<id>[^"]+)", label="(?P<label>[^"]*)"')
 EDGE = re.compile(r'^  "(?P<src>[^"]+)" -> "(?P<dst>[^"]+)" \[id="(?P<id>[^"]+)"')
@@ -78,7 +77,7 @@ def test_slugs_are_ascii_and_unique_for_repeated_labels():
 
 
 @pytest.fixture(scope="module")
-def worked_example_svg():
+def worked_example_svg(needs_node):
     from docs_gen.graph_figure import worked_example_svg
 
     return worked_example_svg()

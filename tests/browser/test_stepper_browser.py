@@ -17,8 +17,7 @@ from autograd.examples import sigmoid_neuron_with_l2
 from autograd.graph import node_slugs
 from autograd.trace import backward_steps, node_names, trace
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+REPO = Path(__file__).resolve().parents[2]
 
 from docs_gen.stepper import nudges  # noqa: E402
 

@@ -21,7 +21,7 @@ from autograd.trace import trace
 
 from docs_gen import cache, derivations, finite_differences, notebook, overview, tables
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 # The trace of the original project page: variable, forward value, gradient (4 decimals).
 PAGE_TRACE = [
@@ -121,7 +121,7 @@ def test_trace_page_shows_the_engines_values_at_the_example_point(built_site):
     body = table[1:]
     engine = [(row.name, f"{row.data:.4f}", f"{row.grad:.4f}") for row in trace(sigmoid_neuron_with_l2())]
     assert [(r[0], r[2], r[3]) for r in body] == engine
-    # At the original page's point (tests/test_trace.py checks the engine there), the page's own numbers.
+    # At the original page's point (tests/engine/test_trace.py checks the engine there), the page's own numbers.
     if EXAMPLE_POINT == {"w1": 0.2, "w2": 0.4, "x1": -0.4, "x2": 0.5}:
         assert engine == PAGE_TRACE
     # The finite-difference column agrees to the digits shown.
