@@ -145,7 +145,7 @@ def to_dot(
     ``digits`` sets how many decimals the data and gradients show. Gradient
     ellipses read ``∂f/∂name`` where ``f`` is ``grad_of``, by default the
     root's label (or ``f`` without one). Constants lifted from plain numbers
-    (the ``2`` of ``w ** 2``) are drawn as grey boxes unless
+    (the ``0.5`` of ``0.5 * u``) are drawn as grey boxes unless
     ``include_constants=False``; they get no gradient ellipse. Call
     ``root.backward()`` first so the gradients are filled in.
 

@@ -173,7 +173,7 @@ def backward_steps(root) -> list[BackwardStep]:
     contribution from each, and its gradient is their sum: see
     :class:`Contribution` ``.before`` and ``.after``.
 
-    Constants (the ``2`` of ``w ** 2``) are inputs too and get contributions,
+    Constants (the ``0.5`` of ``0.5 * u``) are inputs too and get contributions,
     as in ``backward()``; a display may leave them out.
 
     >>> from autograd import Value
