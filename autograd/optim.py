@@ -42,7 +42,7 @@ class Optimizer:
                     f"{owner} expects parameters that are Values or Tensors, got {type(p).__name__} {p!r} "
                     f"at index {i}"
                 )
-            if getattr(p, "_inputs", ()):
+            if getattr(p, "inputs", ()):
                 raise ValueError(f"{owner} can only optimize leaves (inputs and parameters); parameter {i} is the result of an op")
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(f"{owner} got the same parameter more than once")

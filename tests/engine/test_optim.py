@@ -180,3 +180,9 @@ def test_zero_grad_sets_gradients_to_none_so_a_skipped_parameter_keeps_no_gradie
     before = b.data
     opt.step()
     assert b.grad is None and b.data == before  # momentum does not carry b along once it leaves the graph
+
+
+@pytest.mark.parametrize("make", [lambda: Value(1.0) * 2.0, lambda: Tensor([1.0], requires_grad=True) * 2.0])
+def test_a_computed_node_is_refused_as_a_parameter(make):
+    with pytest.raises(ValueError, match="can only optimize leaves"):
+        SGD([make()], lr=0.1)
