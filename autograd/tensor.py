@@ -27,7 +27,7 @@ import numpy as np
 
 from .backprop import backpropagate, next_seq
 from .ops import OPS, Op
-from .value import CONSTANT, INPUT, forward_error
+from .value import CONSTANT, INPUT, as_float, forward_error
 
 # A context variable, not a global: each thread (and each asyncio task) has its own
 # switch, so no_grad() in one thread never turns gradients off in another.
@@ -72,10 +72,11 @@ def _as_array(data, dtype) -> np.ndarray:
         array = array.astype(dtype, copy=False)
     # Python floats give float64 and float32 arrays stay float32; ints and bools keep
     # their dtype (int64, bool), as in numpy and PyTorch, for labels, indices and masks.
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if array.dtype.kind == "f" and not _all_finite(array):
+        index = _first_non_finite(array)
+        at = f" at index {index}" if index else ""
         raise ValueError(
-            f"Tensor got {_first_non_finite(array)}: the engine keeps every value finite, "
-            "so NaN and inf are rejected as data"
+            f"Tensor got {array[index]}{at}: the engine keeps every value finite, so NaN and inf are rejected as data"
         )
     return array
 
@@ -89,9 +90,9 @@ def _all_finite(array: np.ndarray) -> bool:
 _add_all = np.add.reduce  # the sum without ndarray.sum's Python wrapper
 
 
-def _first_non_finite(array: np.ndarray) -> str:
-    index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-    return f"{array[index]} at index {index}" if index else str(array[()])
+def _first_non_finite(array: np.ndarray) -> tuple[int, ...]:
+    """The index of the first NaN or inf in ``array`` (``()`` for a 0-d array)."""
+    return tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
 
 
 def _shorten(data, limit: int = 60) -> str:
@@ -101,7 +102,7 @@ def _shorten(data, limit: int = 60) -> str:
 
 def _forward_error(op: Op, inputs: tuple[Tensor, ...], out: np.ndarray, params: tuple) -> ArithmeticError:
     """The error for an op whose result is not finite: at which element, which input values, and why."""
-    index = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
+    index = _first_non_finite(out)
     if op.engines != ("Value", "Tensor"):  # a reduction, a product or a loss: no single element to blame
         shapes = " and ".join(str(x.shape) for x in inputs)
         return OverflowError(f"{op.name} of shape {shapes}: the result overflows {out.dtype}")
@@ -126,7 +127,7 @@ def _gradient_error(source: Tensor, receiver: Tensor, contribution) -> Arithmeti
             f"{where}: adding its contribution to the gradient that input {i} already holds "
             f"(from another path, or an earlier backward()) overflows {local.dtype}"
         )
-    index = tuple(int(k) for k in np.argwhere(~np.isfinite(local))[0])
+    index = _first_non_finite(local)
     message = f"{where}: the gradient of input {i} is not finite at index {index}"
     if source._op.engines == ("Value", "Tensor"):  # elementwise: quote the inputs there, as forward errors do
         values = [np.broadcast_to(x.data, local.shape)[index].item() for x in source.inputs] + list(source.params)
@@ -480,7 +481,7 @@ class Tensor:
             return other
         if isinstance(other, numbers.Number) and not isinstance(other, bool) and self.data.dtype.kind == "f":
             # Plain numbers take a float tensor's dtype, so float32 stays float32.
-            return Tensor._leaf(np.asarray(as_finite(other, "Tensor"), dtype=self.data.dtype), CONSTANT)
+            return Tensor._leaf(np.asarray(as_float(other, "Tensor"), dtype=self.data.dtype), CONSTANT)
         return Tensor(other)
 
     def __add__(self, other):
@@ -516,7 +517,7 @@ class Tensor:
                 f"pow expects a number exponent, got {type(exponent).__name__}; "
                 "for a Tensor exponent b write (b * a.log()).exp()"
             )
-        return _apply(OPS["pow"], (self,), (as_finite(exponent, "pow"),))
+        return _apply(OPS["pow"], (self,), (as_float(exponent, "pow"),))
 
     def exp(self) -> Tensor:
         """e to the power of every element."""
@@ -554,7 +555,7 @@ class Tensor:
         >>> Tensor([-2.0, 0.5, 3.0]).clip(-1.0, 1.0)
         Tensor([-1. ,  0.5,  1. ])
         """
-        low, high = as_finite(low, "clip"), as_finite(high, "clip")
+        low, high = as_float(low, "clip"), as_float(high, "clip")
         if low > high:
             raise ValueError(f"clip expects low ≤ high, got low = {low!r}, high = {high!r}")
         return _apply(OPS["clip"], (self,), (low, high))
@@ -596,8 +597,8 @@ class Tensor:
     def _reduce(self, name: str, axis, keepdims: bool, *more) -> Tensor:
         if axis is not None and not isinstance(axis, (numbers.Integral, tuple)):
             raise TypeError(f"{name} expects axis as an int, a tuple of ints or None, got {axis!r}")
-        axes = _checked_axes(name, axis, self.ndim)
-        if self.size == 0 and name != "sum" or any(self.shape[a] == 0 for a in axes) and name != "sum":
+        _checked_axes(name, axis, self.ndim)
+        if self.size == 0 and name != "sum":
             raise ValueError(f"{name} of an empty tensor (shape {self.shape}, axis={axis!r}) is undefined")
         return _apply(OPS[name], (self,), (axis, bool(keepdims), *more))
 
@@ -798,13 +799,6 @@ class Tensor:
 
 
 ADD, SUB, MUL, DIV = (OPS[name] for name in ("add", "sub", "mul", "div"))
-
-
-def as_finite(x, where: str) -> float:
-    """A real number as a finite float (no bool, NaN or inf), or an error naming ``where``."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not np.isfinite(x):
-        raise ValueError(f"{where} expects a finite real number, got {x!r}")
-    return float(x)
 
 
 def _checked_axes(name: str, axis, ndim: int) -> tuple[int, ...]:
