@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .nn import _short_repr, _check_number
-from .value import Value, as_float
+from .nn import _check_number
+from .value import Value, _short_repr, as_float
 
 
 class GradcheckError(AssertionError):
@@ -123,10 +123,7 @@ def gradcheck(
     >>> gradcheck(lambda a, b: (a @ b).tanh(), [np.ones((2, 3)) / 4, np.eye(3)[:, :2]]).ok
     True
     """
-    _check_f(f, "gradcheck")
-    eps = _check_number(eps, "eps", "gradcheck", positive=True)
-    atol = _check_number(atol, "atol", "gradcheck", positive=False)
-    rtol = _check_number(rtol, "rtol", "gradcheck", positive=False)
+    eps, atol, rtol = _checked_settings("gradcheck", f, eps, atol, rtol)
     if isinstance(inputs, (list, tuple)) and any(hasattr(x, "shape") for x in inputs):
         return _gradcheck_arrays(f, inputs, eps, atol, rtol, raise_on_failure)
     point = _inputs(inputs, "gradcheck")
@@ -183,11 +180,8 @@ def gradgradcheck(
     """
     from .derivatives import grad, hessian
 
-    _check_f(f, "gradgradcheck")
+    eps, atol, rtol = _checked_settings("gradgradcheck", f, eps, atol, rtol)
     point = _inputs(inputs, "gradgradcheck")
-    eps = _check_number(eps, "eps", "gradgradcheck", positive=True)
-    atol = _check_number(atol, "atol", "gradgradcheck", positive=False)
-    rtol = _check_number(rtol, "rtol", "gradgradcheck", positive=False)
 
     def first_derivatives(at: list[float]) -> list[float]:
         xs = [Value(v) for v in at]
@@ -200,6 +194,13 @@ def gradgradcheck(
                for d in central_differences(lambda at: first_derivatives(at)[i], point, eps, "gradgradcheck")]
     return _compare(analytic, numeric, atol, rtol, raise_on_failure,
                     [f"∂²f/∂x{i}∂x{j} (at {point!r})" for i in range(n) for j in range(n)])
+
+
+def _checked_settings(where: str, f, eps, atol, rtol) -> tuple[float, float, float]:
+    """A check's function and its step and tolerances, checked: eps > 0, atol and rtol ≥ 0."""
+    _check_f(f, where)
+    return (_check_number(eps, "eps", where, positive=True), _check_number(atol, "atol", where, positive=False),
+            _check_number(rtol, "rtol", where, positive=False))
 
 
 def _compare(analytic, numeric, atol, rtol, raise_on_failure, names) -> GradcheckResult:

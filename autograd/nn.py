@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .optim import SGD
-from .value import Value, as_float
+from .value import Value, _short_repr, as_float
 
 CROSS_ENTROPY_EPS = 1e-6
 """Added to the true class's probability before the log in the training loss."""
@@ -155,12 +155,6 @@ class LinearLayer(Module):
 
     def __repr__(self) -> str:
         return f"LinearLayer({self.nin}, {self.nout})"
-
-
-def _short_repr(x) -> str:
-    """``repr(x)``, cut to about 40 characters for messages."""
-    text = repr(x)
-    return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
 
 
 def _check_logits(logits, where: str, same_width: bool = True) -> list[list]:

@@ -136,6 +136,11 @@ def _pow_vjp(xp, g, out, a, n):
     return (g * n * a ** (n - 1) if n != 0 else 0.0 * g,)
 
 
+def _reshape_back(xp, g, out, a, *params):
+    # reshape, squeeze and unsqueeze move no element: the gradient only takes the input's shape back.
+    return (g.reshape(a.shape),)
+
+
 def _count(shape: tuple, axis) -> int:
     """How many elements a reduction over ``axis`` combines into each result."""
     axes = range(len(shape)) if axis is None else axis if isinstance(axis, tuple) else (axis,)
@@ -354,21 +359,21 @@ _REGISTRY = [
     # --- tensor ops: shapes and indexing ------------------------------------------------------
     Op("reshape", ("a",), params=("shape",),
        forward=lambda xp, a, shape: a.reshape(shape),
-       vjp=lambda xp, g, out, a, shape: (g.reshape(a.shape),),
+       vjp=_reshape_back,
        forward_latex=r"\operatorname{reshape}(A)",
        grad_latex=(r"\bar A = G \text{ reshaped back}",),
        description="The same elements in a new shape.", expression="reshape({a}, {shape})", symbol="reshape",
        engines=TENSOR, shape="shape, with one -1 inferred; the size must not change"),
     Op("squeeze", ("a",), params=("axis",),
        forward=lambda xp, a, axis: xp.squeeze(a, axis=axis),
-       vjp=lambda xp, g, out, a, axis: (g.reshape(a.shape),),
+       vjp=_reshape_back,
        forward_latex=r"\operatorname{squeeze}(A)",
        grad_latex=(r"\bar A = G \text{ reshaped back}",),
        description="Drop axes of size 1 (axis, or all of them when axis is None).",
        expression="squeeze({a}, {axis})", symbol="squeeze", engines=TENSOR, shape="the size-1 axes removed"),
     Op("unsqueeze", ("a",), params=("axis",),
        forward=lambda xp, a, axis: xp.expand_dims(a, axis),
-       vjp=lambda xp, g, out, a, axis: (g.reshape(a.shape),),
+       vjp=_reshape_back,
        forward_latex=r"\operatorname{unsqueeze}(A)",
        grad_latex=(r"\bar A = G \text{ reshaped back}",),
        description="Insert an axis of size 1 at axis.",

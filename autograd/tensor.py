@@ -27,7 +27,7 @@ import numpy as np
 
 from .backprop import backpropagate, next_seq
 from .ops import OPS, Op
-from .value import CONSTANT, INPUT, as_float, forward_error
+from .value import CONSTANT, INPUT, _short_repr, as_float, forward_error
 
 # A context variable, not a global: each thread (and each asyncio task) has its own
 # switch, so no_grad() in one thread never turns gradients off in another.
@@ -59,7 +59,7 @@ def _as_array(data, dtype) -> np.ndarray:
     try:
         array = np.array(data.data if isinstance(data, Tensor) else data, dtype=None)
     except ValueError:  # rows of different lengths
-        raise ValueError(f"Tensor expects a rectangular array of numbers (rows of equal length), got {_shorten(data)}") from None
+        raise ValueError(f"Tensor expects a rectangular array of numbers (rows of equal length), got {_short_repr(data)}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"Tensor expects numbers (bool, int or float), got dtype {array.dtype} "
@@ -93,11 +93,6 @@ _add_all = np.add.reduce  # the sum without ndarray.sum's Python wrapper
 def _first_non_finite(array: np.ndarray) -> tuple[int, ...]:
     """The index of the first NaN or inf in ``array`` (``()`` for a 0-d array)."""
     return tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-
-
-def _shorten(data, limit: int = 60) -> str:
-    text = repr(data)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 def _forward_error(op: Op, inputs: tuple[Tensor, ...], out: np.ndarray, params: tuple) -> ArithmeticError:

@@ -52,6 +52,12 @@ def as_float(x, where: str) -> float:
     return x
 
 
+def _short_repr(x) -> str:
+    """``repr(x)``, cut to about 40 characters for messages."""
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+
+
 def _describe(op: Op, values, at: str = "") -> str:
     shown = ", ".join(f"{name} = {value!r}" for name, value in zip(op.inputs + op.params, values))
     return f"{op.name} got {shown}{at}"
