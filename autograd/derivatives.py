@@ -25,12 +25,12 @@ from __future__ import annotations
 from .backprop import backpropagate, topological_order
 
 
-def grad(output, inputs, grad_output=None, create_graph: bool = False) -> list:
+def grad(output, inputs, grad_output=None, create_graph: bool = False, allow_unused: bool = False) -> list:
     """∂output/∂input for each of ``inputs`` (Values or Tensors), without touching any ``.grad``.
 
     ``grad_output`` is ∂f/∂output (1 when left out; required for a Tensor of
-    more than one element). Raises ValueError for an input that ``output``
-    does not depend on.
+    more than one element). An input that ``output`` does not depend on raises
+    ValueError, or, with ``allow_unused=True``, gets None, as in PyTorch.
 
     >>> from autograd import Tensor
     >>> w = Tensor([1.0, 2.0], requires_grad=True)
@@ -42,18 +42,22 @@ def grad(output, inputs, grad_output=None, create_graph: bool = False) -> list:
         raise ValueError("grad expects at least one input to differentiate with respect to, got none")
     order = topological_order(output)
     reached = set(order)
+    used = []
     for i, x in enumerate(inputs):
         if type(x) is not type(output):
             raise TypeError(f"grad expects inputs of the output's kind ({type(output).__name__}), got {type(x).__name__} at index {i}")
-        if x not in reached or getattr(x, "requires_grad", True) is False:
+        used.append(x in reached and getattr(x, "requires_grad", True) is not False)
+        if not (used[-1] or allow_unused):
             raise ValueError(f"grad: output does not depend on input {i} ({x!r}), so it has no gradient with respect to it")
+    if not any(used):
+        return [None] * len(inputs)
     leaves = [node for node in order if not node.inputs]
     kept = [node.grad for node in leaves]
     try:
         for node in leaves:
             node.grad = None  # so that each input's grad holds this pass's gradient alone
         backpropagate(output, output._seed(grad_output, create_graph), create_graph)
-        return [x.grad for x in inputs]
+        return [x.grad if ok else None for x, ok in zip(inputs, used)]
     finally:
         for node, before in zip(leaves, kept):
             node.grad = before
@@ -79,17 +83,14 @@ def hessian(f, point):
         x = Tensor(point.data if isinstance(point, Tensor) else point, requires_grad=True)
         (first,) = grad(f(x), [x], create_graph=True)
         flat = first.reshape(-1)
-        rows = [_gradient_or_zeros(flat[k], [x])[0].reshape(-1) for k in range(x.size)]
+        rows = [_gradients_or_zeros(flat[k], [x])[0].reshape(-1) for k in range(x.size)]
         return np.array(rows, dtype=x.dtype).reshape(x.shape + x.shape)
     from .value import Value, as_float
 
     xs = [Value(as_float(v, f"hessian: point[{i}]")) for i, v in enumerate(point)]
-    return [_gradient_or_zeros(g, xs) for g in grad(f(*xs), xs, create_graph=True)]
+    return [_gradients_or_zeros(g, xs) for g in grad(f(*xs), xs, create_graph=True)]
 
 
-def _gradient_or_zeros(first, xs) -> list:
+def _gradients_or_zeros(first, xs) -> list:
     """The gradient of one first derivative; 0 for the inputs it does not depend on."""
-    reached = set(topological_order(first))
-    used = [x for x in xs if x in reached and getattr(x, "requires_grad", True)]
-    grads = dict(zip(map(id, used), grad(first, used))) if used and first.inputs else {}
-    return [grads.get(id(x), 0.0 * x.data) for x in xs]
+    return [0.0 * x.data if g is None else g for x, g in zip(xs, grad(first, xs, allow_unused=True))]
