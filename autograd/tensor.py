@@ -26,7 +26,7 @@ import numbers
 import numpy as np
 
 from .backprop import backpropagate, next_seq
-from .ops import OPS, Op
+from .ops import OPS, Op, _count
 from .value import CONSTANT, INPUT, _short_repr, as_float, forward_error
 
 # A context variable, not a global: each thread (and each asyncio task) has its own
@@ -622,7 +622,8 @@ class Tensor:
         """
         if isinstance(ddof, bool) or not isinstance(ddof, numbers.Integral) or ddof < 0:
             raise ValueError(f"var expects ddof as an int ≥ 0, got {ddof!r}")
-        count = int(np.prod([self.shape[a] for a in _checked_axes("var", axis, self.ndim)]))
+        _checked_axes("var", axis, self.ndim)
+        count = _count(self.shape, axis)  # the rule's own count of the elements averaged
         if count <= ddof:
             raise ValueError(f"var over {count} elements with ddof={ddof} is undefined: it needs more than ddof")
         return self._reduce("var", axis, keepdims, int(ddof))
