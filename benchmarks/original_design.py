@@ -130,17 +130,8 @@ class Value:
         return out
 
     def backward(self) -> None:
-        order, visited = [], set()
-
-        def visit(node):
-            if node not in visited:
-                visited.add(node)
-                for x in node._inputs:
-                    visit(x)
-                order.append(node)
-        visit(self)
         self.grad = 1.0
-        for node in reversed(order):
+        for node in reversed(recursive_order(self)):
             node._backward()
 
 
@@ -188,3 +179,17 @@ def train(x, y, w0, b0, lr: float, epochs: int, eps: float) -> list[float]:
         for p in parameters:
             p.data -= lr * p.grad
     return losses
+
+
+def recursive_order(root) -> list:
+    """The design's topological order: a recursive depth-first search, as its ``backward()`` builds it."""
+    order, visited = [], set()
+
+    def visit(node):
+        if node not in visited:
+            visited.add(node)
+            for x in node._inputs:
+                visit(x)
+            order.append(node)
+    visit(root)
+    return order

@@ -48,20 +48,6 @@ def least(run, prepare=None, repeats: int = 15) -> float:
     return best
 
 
-def recursive_order(root) -> list:
-    """The original design's topological order, as its ``backward()`` builds it."""
-    order, visited = [], set()
-
-    def visit(node):
-        if node not in visited:
-            visited.add(node)
-            for x in node._inputs:
-                visit(x)
-            order.append(node)
-    visit(root)
-    return order
-
-
 def collector_seconds(train, x, y, epochs: int = 100, repeats: int = 3) -> float:
     """Seconds per epoch that the cycle collector adds to ``train`` (collector on minus off)."""
     on = off = float("inf")
@@ -91,7 +77,7 @@ def phases() -> dict[str, tuple[float, float]]:
 
     table = {
         "forward: build the graph": (least(ours), least(theirs)),
-        "order the graph": (least(topological_order, ours), least(recursive_order, theirs)),
+        "order the graph": (least(topological_order, ours), least(original_design.recursive_order, theirs)),
         "backward(): order + rules": (least(lambda loss: loss.backward(), ours),
                                       least(lambda loss: loss.backward(), theirs)),
         "cycle collector, per epoch": (collector_seconds(scalar_engine, x, y), collector_seconds(original, x, y)),
