@@ -35,13 +35,21 @@ def on_serve(server, config, builder, **kwargs):
     return server
 
 
-def on_env(env, config, files, **kwargs):
+def _compiled_templates():
     from docs_gen import cache
 
     folder = cache.CACHE.parent / "jinja"
     folder.mkdir(parents=True, exist_ok=True)
-    compiled = jinja2.FileSystemBytecodeCache(str(folder))
-    env.bytecode_cache = compiled
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def on_files(files, config, **kwargs):
+    # mkdocstrings renders while the pages' markdown is converted, which MkDocs does before on_env.
     if "mkdocstrings" in config.plugins:
-        config.plugins["mkdocstrings"].handlers.get_handler("python").env.bytecode_cache = compiled
+        config.plugins["mkdocstrings"].handlers.get_handler("python").env.bytecode_cache = _compiled_templates()
+    return files
+
+
+def on_env(env, config, files, **kwargs):
+    env.bytecode_cache = _compiled_templates()
     return env
