@@ -165,27 +165,31 @@ def _matmul_vjp(xp, g, out, a, b, needs=(True, True)):
 
 
 def _cross_entropy_forward(xp, z, labels, eps):
-    # Returns the loss and, for the gradient rule, the probabilities p = softmax(z).
+    # Returns the loss and, for the gradient rule, p = softmax(z) and the labels' p_y (with eps > 0).
     rows = xp.arange(len(labels))
     shifted = z - z.max(axis=1, keepdims=True)  # the largest exponent is e^0 = 1: no overflow
     exps = xp.exp(shifted)
     totals = exps.sum(axis=1, keepdims=True)
     p = exps / totals
     if eps == 0:  # log p_y through the stable log-softmax: finite for any finite logits
+        p_y = None
         log_p = shifted[rows, labels] - xp.log(totals[:, 0])
     else:
-        log_p = xp.log(p[rows, labels] + eps)
-    return -log_p.sum() / len(labels), p
+        p_y = p[rows, labels]
+        log_p = xp.log(p_y + eps)
+    return -log_p.sum() / len(labels), (p, p_y)
 
 
-def _cross_entropy_vjp(xp, g, out, z, labels, eps, p):
+def _cross_entropy_vjp(xp, g, out, z, labels, eps, saved):
     # d(-log(p_y + eps))/dz = c (p - onehot(y)), with c = p_y / (p_y + eps) (1 when eps = 0).
-    if p is None:  # on graph nodes (create_graph=True): the softmax as a graph, to differentiate again
+    if saved is None:  # on graph nodes (create_graph=True): the softmax as a graph, to differentiate again
         p = xp.softmax(z, 1)
+        p_y = p[xp.arange(len(labels)), labels] if eps else None
+    else:
+        p, p_y = saved
     scale = g / len(labels)
     if eps:
-        p_y = p[xp.arange(len(labels)), labels].reshape((-1, 1))
-        scale = scale * (p_y / (p_y + eps))
+        scale = scale * (p_y / (p_y + eps)).reshape((-1, 1))
     return (xp.subtract_at(p * scale, labels, scale),)
 
 
