@@ -41,8 +41,11 @@ def backpropagate(root, seed, create_graph: bool = False) -> None:
                 x._add_grad(contribution, node)  # +=: a node used twice sums both paths
 
 
-def topological_order(root) -> list:
+def topological_order(root, leaves: bool = True) -> list:
     """Every node ``root`` depends on, each listed after all of its inputs.
+
+    With ``leaves=False`` only ``root`` and the nodes that have inputs: what a
+    backward pass visits (a leaf is only ever added to).
 
     Every node has a sequence number from its creation (``_seq``), and a node is
     always made after its inputs, so sorting the nodes ``root`` reaches by that
@@ -56,7 +59,7 @@ def topological_order(root) -> list:
     reached, stack = {root}, [root]  # nodes hash by identity
     while stack:
         for x in stack.pop().inputs:
-            if x not in reached:
+            if (leaves or x.inputs) and x not in reached:
                 reached.add(x)
                 stack.append(x)
     return sorted(reached, key=_creation)

@@ -88,6 +88,14 @@ def test_topological_order_lists_inputs_first_and_each_node_once():
         assert all(position[id(x)] < position[id(node)] for x in node.inputs)
 
 
+def test_topological_order_without_leaves_keeps_the_computed_nodes_in_the_same_order():
+    a, b = Value(1.0), Value(2.0)
+    c = (a * b + 3.0).exp() * a
+    computed = [n for n in topological_order(c) if n.inputs]
+    assert topological_order(c, leaves=False) == computed and len(computed) == 4
+    assert topological_order(a, leaves=False) == [a]  # a leaf root is its own order
+
+
 def test_a_chain_of_100_000_ops_backpropagates_at_the_default_recursion_limit():
     limit = sys.getrecursionlimit()
     x = Value(0.5)
