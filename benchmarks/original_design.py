@@ -8,9 +8,12 @@ first described, and the one micrograd popularised; the code is our own and
 supports exactly the ops the benchmarks' graphs need: + - * / (each one node),
 unary minus, ** by a number, exp, log and relu.
 
-Inputs are kept in a tuple (not a set) and a plain number in an expression
-becomes a constant leaf node, as in the scalar engine, so both engines build
-the same graph, node for node, from the same code.
+A node keeps what the page's design keeps: its inputs as a set (the page's
+``_prev = set(_children)``) and a do-nothing closure from birth, which an op
+then replaces. A plain number in an expression becomes a constant leaf node,
+as in the scalar engine, and each op is one node (the page wrote ``a - b`` as
+``a + (-b)`` and ``a / b`` as ``a * b ** -1``; here they are one node each), so
+both engines build the same graph, node for node, from the same code.
 
 >>> a, b = Value(2.0), Value(3.0)
 >>> c = (a * b + a ** 2).log()
@@ -24,18 +27,14 @@ from __future__ import annotations
 import math
 
 
-def _nothing() -> None:
-    pass
-
-
 class Value:
     """A float, its gradient, its inputs and the closure that backpropagates through it."""
 
     def __init__(self, data: float, _inputs: tuple = ()):
         self.data = data
         self.grad = 0.0
-        self._inputs = _inputs
-        self._backward = _nothing
+        self._inputs = set(_inputs)
+        self._backward = lambda: None
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
