@@ -12,6 +12,8 @@ while the build goes on; :func:`folder` waits for it. Under ``mkdocs serve`` (:d
 set by ``hooks/build_cache.py``) a kind that allows it (``stale_while_serving``) is not waited
 for: the build uses the entry made last, the new one is made in the background, and when it is
 ready :data:`SIGNAL` is touched, which the server watches, so the site is rebuilt with it.
+:data:`stale_served` counts those stale answers, so a caller can tell that what it computed from one
+must not be kept (``docs_gen.exec_cache`` does not keep such a block's output).
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as root:
@@ -42,6 +44,7 @@ CACHE = REPO / ".cache" / "site"
 KEEP = 3  # entries of each kind by default: a few, so switching branches back and forth stays fast
 SIGNAL = CACHE / "made-in-background"  # touched when a background entry is ready (or failed)
 SERVING = False  # True while `mkdocs serve` runs the build (hooks/build_cache.py sets it for each build)
+stale_served = 0  # how many times folder() answered with an older entry while the new one is made
 log = logging.getLogger(f"mkdocs.hooks.{__name__}")
 
 
@@ -66,7 +69,7 @@ def digest(inputs: Iterable[object]) -> str:
 
 
 def folder(kind: str, inputs: Iterable[object], make: Callable[[Path], None], root: Path = CACHE,
-           keep: int = KEEP, stale_while_serving: bool = False) -> Path:
+           keep: int = KEEP, stale_while_serving: bool = False, valid: Callable[[Path], bool] | None = None) -> Path:
     """The cached folder made by ``make(folder)`` from ``inputs``, made now if no build made it before.
 
     ``make`` fills an empty folder; it becomes the cache entry only if it returns, so a failed or
@@ -74,13 +77,19 @@ def folder(kind: str, inputs: Iterable[object], make: Callable[[Path], None], ro
     The ``keep`` most recently used entries of ``kind`` are kept. If :func:`start` is making the
     entry, this waits for it; with ``stale_while_serving`` under ``mkdocs serve``, it returns the
     entry of ``kind`` used last instead and lets the new one be made in the background.
+    ``valid(entry)``, if given, checks what ``inputs`` cannot name in advance (what ``make`` turned
+    out to read): an entry it rejects is made again.
     """
+    global stale_served
     entry = root / kind / digest(inputs)
+    if valid is not None and entry.is_dir() and not valid(entry):
+        shutil.rmtree(entry, ignore_errors=True)
     if not entry.is_dir() and stale_while_serving and SERVING:
         failed = entry.with_name(entry.name + ".failed")
         previous = _latest(entry.parent)
         if previous is not None and not failed.exists():
             start(kind, inputs, make, root=root, keep=keep)
+            stale_served += 1
             return _use(previous, keep)
         failed.unlink(missing_ok=True)  # a background run failed: run it here, where its error stops the build
     running = _running(entry)

@@ -1,18 +1,31 @@
-"""The build cache's part of the build (``docs_gen.cache``): serving from it, and compiled templates.
+"""The build cache's part of the build (``docs_gen.cache``): serving from it, kept blocks, compiled templates.
 
 * ``mkdocs serve``: a rebuild does not wait for the slow generated parts whose inputs an edit
   changed (the executed training notebook, the browser runtime's files): it shows the ones made
   last and makes the new ones in the background. When one is ready the cache touches a signal
   file, which the server watches, so the site is rebuilt with it. ``mkdocs build`` always waits.
+* markdown-exec's Python blocks go through ``docs_gen.exec_cache.Blocks``, which keeps each
+  block's HTML by what the block is and what it read, so a rebuild runs only the blocks an edit
+  concerns. This hook puts it in place for each build, tells it the page being converted and
+  passes it Python's audit events.
 * Jinja's compiled templates (the theme's and mkdocstrings') are kept in ``.cache/jinja``, so a
   rebuild, which loads the configuration and its templates afresh, does not compile them again.
 """
 
 from __future__ import annotations
 
+import sys
+
 import jinja2
 
 SERVING = False  # kept between builds: MkDocs keeps hook modules loaded
+_blocks = None  # this build's docs_gen.exec_cache.Blocks
+_auditing = False  # an audit hook cannot be removed: one for the process, passing events to this build's _blocks
+
+
+def _audit(event, args):
+    if _blocks is not None:
+        _blocks.audit(event, args)
 
 
 def on_startup(command, dirty, **kwargs):
@@ -21,9 +34,34 @@ def on_startup(command, dirty, **kwargs):
 
 
 def on_pre_build(config, **kwargs):
-    from docs_gen import cache  # this build's copy (hooks/reload_package.py runs first)
+    # This build's copies of docs_gen (hooks/reload_package.py runs first).
+    from docs_gen import cache, exec_cache
+    from markdown_exec import formatter
 
+    global _blocks, _auditing
     cache.SERVING = SERVING
+    _blocks = None
+    for fence in config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", []):
+        if fence["name"] == "python" and fence["format"] is formatter:
+            _blocks = fence["format"] = exec_cache.Blocks(formatter)
+    if not _auditing:
+        sys.addaudithook(_audit)
+        _auditing = True
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    if _blocks is not None:
+        _blocks.page = page.file.src_uri
+    return markdown
+
+
+def on_post_build(config, **kwargs):
+    global _blocks
+    if _blocks is not None:
+        from mkdocs.plugins import get_plugin_logger
+
+        get_plugin_logger("build_cache").info(f"markdown-exec blocks: {_blocks.ran} run, {_blocks.kept} kept")
+    _blocks = None
 
 
 def on_serve(server, config, builder, **kwargs):
