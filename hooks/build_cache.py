@@ -8,6 +8,8 @@
   block's HTML by what the block is and what it read, so a rebuild runs only the blocks an edit
   concerns. This hook puts it in place for each build, tells it the page being converted and
   passes it Python's audit events.
+* The search plugin's index gets each page's entries through ``docs_gen.search_cache.Entries``,
+  which keeps them by the page's HTML, so a rebuild parses only the pages whose HTML changed.
 * Jinja's compiled templates (the theme's and mkdocstrings') are kept in ``.cache/jinja``, so a
   rebuild, which loads the configuration and its templates afresh, does not compile them again.
 """
@@ -35,11 +37,14 @@ def on_startup(command, dirty, **kwargs):
 
 def on_pre_build(config, **kwargs):
     # This build's copies of docs_gen (hooks/reload_package.py runs first).
-    from docs_gen import cache, exec_cache
+    from docs_gen import cache, exec_cache, search_cache
     from markdown_exec import formatter
 
     global _blocks, _auditing
     cache.SERVING = SERVING
+    search = config.plugins.get("material/search")
+    if search is not None and search.config.enabled:
+        search.search_index.add_entry_from_context = search_cache.Entries(search.search_index)
     _blocks = None
     for fence in config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", []):
         if fence["name"] == "python" and fence["format"] is formatter:
