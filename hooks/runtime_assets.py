@@ -68,10 +68,14 @@ BROWSER_UNAVAILABLE = {"numpy", "matplotlib", "torch", "docs_gen"}  # what the r
 FIND_STDLIB = """
 import { loadPyodide } from "pyodide";
 import { readFileSync, writeFileSync } from "node:fs";
-const pyodide = await loadPyodide();
+// Compiled without the column tables of each instruction (python -X no_debug_ranges): a quarter of the
+// compressed standard library. They only place the ^^^ markers under a line of a traceback, and the
+// runtime's tracebacks show the reader's own code, which the browser compiles with them.
+const pyodide = await loadPyodide({ env: { PYTHONNODEBUGRANGES: "1" } });
 pyodide.unpackArchive(new Uint8Array(readFileSync(process.env.SITE_PYTHON)), "zip", { extractDir: "/home/pyodide/site" });
 pyodide.runPython(process.env.EXERCISE);
 writeFileSync(process.env.STDLIB_OUT, pyodide.FS.readFile("/tmp/stdlib.zip"));
+writeFileSync(process.env.SITE_PYC_OUT, pyodide.FS.readFile("/tmp/site-pyc.zip"));
 """
 EXERCISE = """
 import sys
@@ -96,6 +100,15 @@ with zipfile.ZipFile("/tmp/stdlib.zip", "w", zipfile.ZIP_STORED) as out:
         code = compile(source.read(name), f"{{stdlib}}/{{name}}", "exec", dont_inherit=True, optimize=2)
         info = zipfile.ZipInfo(name + "c", (1980, 1, 1, 0, 0, 0))
         out.writestr(info, bootstrap._code_to_hash_pyc(code, bytes(8), checked=False))
+# The site's own Python compiled the same way, into __pycache__ beside each source (sources and their
+# docstrings stay: tracebacks and help() read them): importing autograd then compiles nothing either.
+import importlib.util, pathlib
+home = pathlib.Path("/home/pyodide/site")
+with zipfile.ZipFile("/tmp/site-pyc.zip", "w", zipfile.ZIP_STORED) as out:
+    for path in sorted(home.rglob("*.py")):
+        code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+        cached = pathlib.Path(importlib.util.cache_from_source(str(path))).relative_to(home).as_posix()
+        out.writestr(zipfile.ZipInfo(cached, (1980, 1, 1, 0, 0, 0)), bootstrap._code_to_hash_pyc(code, bytes(8), checked=False))
 """
 
 
@@ -107,22 +120,24 @@ def _digest(data: bytes) -> str:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
+    # Entries are stored, not deflated: the whole file is gzipped for the journey, which compresses
+    # better across files (a source and its .pyc share their names and strings).
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name])
+            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), files[name])
     return buffer.getvalue()
 
 
-def site_python_archive() -> bytes:
-    """The package (pure-Python modules, as in the repository) and the site's browser-side Python, zipped."""
+def site_python_archive(compiled: dict[str, bytes] | None = None) -> bytes:
+    """The package (pure-Python modules, as in the repository) and the site's browser-side Python, zipped,
+    with ``compiled`` (their ``__pycache__`` files, from :func:`compiled_python`) if given."""
     files = {
         path.relative_to(REPO).as_posix(): path.read_bytes()
         for path in sorted(PACKAGE.rglob("*.py")) if "__pycache__" not in path.parts
     }
     files.update({name: path.read_bytes() for path, name in SITE_PYTHON.items()})
+    files.update(compiled or {})
     return _zip(files)
 
 
@@ -138,18 +153,27 @@ def _node(script: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def trimmed_stdlib(site_python: bytes, tmp: Path) -> bytes:
+def compiled_python(site_python: bytes, tmp: Path) -> tuple[bytes, dict[str, bytes]]:
     """Pyodide's python_stdlib.zip cut down to the modules that booting and running the site's code import,
-    compiled (``.pyc``) by the same Pyodide: a cold start in the browser then compiles no standard library."""
-    archive, out = tmp / "site-python.zip", tmp / "stdlib.zip"
+    compiled (``.pyc``) by the same Pyodide, and the site's own modules compiled by it: ``{archive path of
+    the .pyc: bytes}``. A cold start in the browser then compiles no Python at all."""
+    archive, out, pyc = tmp / "site-python.zip", tmp / "stdlib.zip", tmp / "site-pyc.zip"
     archive.write_bytes(site_python)
     _node(FIND_STDLIB, {
-        "SITE_PYTHON": str(archive), "STDLIB_OUT": str(out), "EXERCISE": EXERCISE.format(modules=READER_MODULES),
+        "SITE_PYTHON": str(archive), "STDLIB_OUT": str(out), "SITE_PYC_OUT": str(pyc),
+        "EXERCISE": EXERCISE.format(modules=READER_MODULES),
     })
     try:
-        return out.read_bytes()
+        with zipfile.ZipFile(pyc) as compiled:
+            return out.read_bytes(), {name: compiled.read(name) for name in compiled.namelist()}
     finally:
-        out.unlink()
+        for path in (archive, out, pyc):
+            path.unlink(missing_ok=True)
+
+
+def trimmed_stdlib(site_python: bytes, tmp: Path) -> bytes:
+    """The trimmed, compiled standard library of :func:`compiled_python`."""
+    return compiled_python(site_python, tmp)[0]
 
 
 def editor_bundle() -> bytes:
@@ -177,16 +201,16 @@ def build_runtime_assets(target: Path) -> dict:
         raise PluginError(f"runtime: {', '.join(map(str, missing))} missing; run `npm ci` (bash dev.sh does)")
     target.mkdir(parents=True, exist_ok=True)
     site_python = site_python_archive()
+    stdlib, site_pyc = compiled_python(site_python, target)
     contents = {
         "pyodide.mjs": (PYODIDE / "pyodide.mjs").read_bytes(),
         "pyodide.asm.mjs": (PYODIDE / "pyodide.asm.mjs").read_bytes(),
         "pyodide.asm.wasm": (PYODIDE / "pyodide.asm.wasm").read_bytes(),
-        "python_stdlib.zip": trimmed_stdlib(site_python, target),
-        "site-python.zip": site_python,
+        "python_stdlib.zip": stdlib,
+        "site-python.zip": site_python_archive(site_pyc),
         "viz.js": VIZ.read_bytes(),
         "editor.js": editor_bundle(),
     }
-    (target / "site-python.zip").unlink(missing_ok=True)
     files = {}
     for name, data in contents.items():
         stem, dot, suffix = name.partition(".")
@@ -305,7 +329,13 @@ def mark_runnable_blocks(markdown: str) -> str:
     return FENCE.sub(wrap, markdown)
 
 
+# Pages whose point is the engine: their <head> starts the runtime's worker at once (overrides/main.html).
+EARLY_START = {"demo.md"}
+
+
 def on_page_markdown(markdown, page, **kwargs):
+    if page.file.src_uri in EARLY_START:
+        page.meta["runtime_starts_early"] = True
     if page.file.src_uri.endswith(".md"):
         return mark_runnable_blocks(markdown)
     return markdown
