@@ -66,6 +66,38 @@ def _python_start(page) -> float:
     return phases["python"] - phases["scripts"]
 
 
+TIMELINE = """async () => {
+    const { runtime } = await import(new URL('../runtime/runtime.js', location.href));
+    const origin = performance.timeOrigin;
+    const steps = [];
+    for (const [name, at] of Object.entries(runtime().startTimeline ?? {})) steps.push([at - origin, 'worker', name]);
+    for (const mark of performance.getEntriesByType('mark')) steps.push([mark.startTime, 'page', mark.name]);
+    const nav = performance.getEntriesByType('navigation')[0];
+    steps.push([nav.responseEnd, 'page', 'HTML received'], [nav.domContentLoadedEventEnd, 'page', 'DOMContentLoaded']);
+    for (const entry of performance.getEntriesByType('resource')) {
+        if (entry.name.includes('/runtime/assets/')) steps.push([entry.responseEnd, 'page', 'received ' + entry.name.split('/').pop()]);
+    }
+    return steps.sort((a, b) => a[0] - b[0]).map(([at, where, what]) => [Math.round(at), where, what]);
+}"""
+
+
+def _timeline(page) -> list:
+    """What happened when during a visit, in ms since navigation: the worker's steps and the page's marks."""
+    return page.evaluate(TIMELINE)
+
+
+def _snapshot_kept(page, timeout_ms: int = 20_000) -> bool:
+    """Wait until the worker has kept its snapshot of the started interpreter (made once it is idle)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("import(new URL('../runtime/runtime.js', location.href))"
+                               ".then(m => m.runtime().snapshotKept === true)", timeout=timeout_ms)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
 def demo_visits(browser, url, link) -> dict:
     context = browser.new_context()
     try:
@@ -75,15 +107,20 @@ def demo_visits(browser, url, link) -> dict:
         cold = _first_result(page)
         cold_bytes = link.reset()
         cold_python = _python_start(page)
+        cold_timeline = _timeline(page)
         updates = [page.evaluate(EDIT, round(-1.5 + 0.1 * k, 2)) for k in range(EDITS)]
+        # The reader stays a moment: the worker keeps its snapshot once idle (half a second), for the next visit.
+        kept = _snapshot_kept(page)
         page.close()
         page = context.new_page()
         page.goto(url + "demo/#w1=0.9", wait_until="commit")
         warm = _first_result(page)
         warm_bytes = link.reset()
         warm_python = _python_start(page)
+        warm_timeline = _timeline(page)
         return {"cold": cold, "cold_bytes": cold_bytes, "warm": warm, "warm_bytes": warm_bytes, "updates": updates,
-                "cold_python": cold_python, "warm_python": warm_python}
+                "cold_python": cold_python, "warm_python": warm_python, "snapshot_kept": kept,
+                "load": round(os.getloadavg()[0], 2), "cold_timeline": cold_timeline, "warm_timeline": warm_timeline}
     finally:
         context.close()
 

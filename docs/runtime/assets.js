@@ -83,6 +83,35 @@ export class Assets {
     }
   }
 
+  // One file as a stream of its decompressed bytes while it arrives, for a consumer that works as the
+  // bytes come (WebAssembly.instantiateStreaming compiles the wasm during its download). Resolves, once
+  // the response has begun, to { body, complete }: `complete` settles when every byte has arrived (and
+  // the compressed file is then cached). Each call reads the file anew: call it once per file.
+  async open(name, onBytes = () => {}) {
+    const { files } = await this.readManifest();
+    const entry = files[name];
+    if (!entry) throw new Error(`the runtime has no file ${name}`);
+    const url = new URL(entry.url, this.base);
+    const cache = await this.cache;
+    const cached = cache && (await cache.match(url));
+    let body, complete;
+    if (cached) {
+      onBytes(entry.bytes);
+      body = cached.body;
+      complete = Promise.resolve();
+    } else {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
+      let kept;
+      [body, kept] = counted(response.body, onBytes).tee();
+      // The second branch is read whole, then cached from memory (see #load).
+      complete = new Response(kept).arrayBuffer().then((packed) => {
+        if (cache) cache.put(url, new Response(packed)).catch(() => {});
+      });
+    }
+    return { body: entry.gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body, complete };
+  }
+
   async #load(name, onBytes) {
     const { files } = await this.readManifest();
     const entry = files[name];

@@ -45,16 +45,23 @@ class Runtime extends EventTarget {
       SLOW_SECONDS * 1000);
   }
 
-  // Start the worker if none is running; resolves once Python and autograd are ready.
+  // Start the worker if none is running; resolves once Python and autograd are ready. A page that wants
+  // the engine at once (the live demo) creates the worker in its <head>, before this module has even
+  // arrived (see overrides/main.html): that worker is adopted here, with the messages it sent meanwhile.
   start() {
     if (this.#ready) return this.#ready;
-    const worker = new Worker(WORKER, { type: "module", name: "autograd-runtime" });
+    performance.mark("ag-runtime-start");
+    const early = globalThis.agRuntimeEarly;
+    globalThis.agRuntimeEarly = null; // adopted once: after a Stop, a fresh worker starts here
+    const worker = early?.worker ?? new Worker(WORKER, { type: "module", name: "autograd-runtime" });
     this.#worker = worker;
     this.#set("loading");
     this.#watch();
     this.#ready = new Promise((resolve, reject) => {
-      worker.onmessage = ({ data }) => {
-        if (data.type === "progress") {
+      const receive = (data) => {
+        if (data.type === "manifest") {
+          siteAssets().manifest ??= data.manifest; // read by the worker: the page need not ask again
+        } else if (data.type === "progress") {
           this.progress = data;
           this.#watch();
           this.dispatchEvent(new CustomEvent("progress", { detail: data }));
@@ -62,6 +69,7 @@ class Runtime extends EventTarget {
           clearTimeout(this.#slow);
           this.startSeconds = data.seconds;
           this.startPhases = data.phases;
+          this.startTimeline = data.timeline; // ms since the epoch, by step (for benchmarks)
           this.#set("ready");
           resolve();
         } else if (data.type === "snapshot-kept") {
@@ -79,20 +87,27 @@ class Runtime extends EventTarget {
           else waiting.reject(new Error(data.message));
         }
       };
-      worker.onerror = (event) => {
-        event.preventDefault(); // reported on the page, not as an uncaught error
+      const fail = (message) => {
         clearTimeout(this.#slow);
-        const message = event.message || "the runtime's worker could not be loaded";
         this.#set("failed", message);
         reject(new Error(message));
       };
+      worker.onmessage = ({ data }) => receive(data);
+      worker.onerror = (event) => {
+        event.preventDefault(); // reported on the page, not as an uncaught error
+        fail(event.message || "the runtime's worker could not be loaded");
+      };
+      for (const data of early?.messages ?? []) receive(data);
+      for (const message of early?.errors ?? []) fail(message);
     });
     this.#ready.catch(() => {}); // callers see the rejection through their own awaits
-    // The page reads the manifest (once, shared with Graphviz and the editor) and hands it to the worker.
-    siteAssets().readManifest().then(
-      (manifest) => worker.postMessage({ type: "init", manifest }),
-      (error) => worker.onmessage({ data: { type: "failed", message: String(error?.message ?? error) } }),
-    );
+    if (!early) {
+      // The page reads the manifest (once, shared with Graphviz and the editor) and hands it to the worker.
+      siteAssets().readManifest().then(
+        (manifest) => worker.postMessage({ type: "init", manifest }),
+        (error) => worker.onmessage({ data: { type: "failed", message: String(error?.message ?? error) } }),
+      );
+    }
     return this.#ready;
   }
 
