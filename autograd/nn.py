@@ -283,7 +283,7 @@ def train(
     x,
     y: Sequence[int],
     model: Module,
-    lr: float = 1.0,
+    lr: float | None = None,
     epochs: int = 500,
     callback: Callable[[int, float, float], None] | None = None,
     optimizer=None,
@@ -292,8 +292,8 @@ def train(
 
     Each epoch runs the forward pass, records loss and accuracy, resets the
     gradients, backpropagates and steps every parameter by ``-lr * grad``
-    (or by ``optimizer``, an :mod:`autograd.optim` optimizer over the model's
-    parameters, if given). ``callback(epoch, loss, accuracy)``, if given, is
+    (``lr`` is 1.0 unless given), or by ``optimizer``, an :mod:`autograd.optim`
+    optimizer over the model's parameters, which has its own learning rate. ``callback(epoch, loss, accuracy)``, if given, is
     called after each epoch, for example to show progress. ``model`` may be a
     scalar-engine module such as :class:`LinearLayer` or a Tensor-engine one
     such as :class:`autograd.tensor_nn.Linear`.
@@ -313,7 +313,12 @@ def train(
     if callback is not None and not callable(callback):
         raise TypeError(f"train expects callback as a function (epoch, loss, accuracy) or None, got {type(callback).__name__} {_short_repr(callback)}")
     if optimizer is None:
-        optimizer = SGD(model.parameters(), _check_number(lr, "lr", "train", positive=True))
+        optimizer = SGD(model.parameters(), 1.0 if lr is None else _check_number(lr, "lr", "train", positive=True))
+    elif lr is not None:
+        raise ValueError(
+            f"train got both lr = {_short_repr(lr)} and an optimizer, which has its own learning rate: "
+            "pass lr to the optimizer instead"
+        )
     elif not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "zero_grad", None))):
         raise TypeError(
             "train expects optimizer as an optimizer of autograd.optim (SGD, Adam) or None, "

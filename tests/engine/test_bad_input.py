@@ -124,6 +124,8 @@ ROWS = [
     ("train-no-examples", lambda: train([], [], LinearLayer(2, 4)), ValueError, r"train expects x with at least one"),
     ("train-callback-not-callable", lambda: train_with(callback="print"), TypeError, r"callback.*'print'"),
     ("train-optimizer-not-an-optimizer", lambda: train_with(optimizer="sgd"), TypeError, r"optimizer.*'sgd'"),
+    ("train-lr-and-optimizer", lambda: train_with(lr=0.1, optimizer=SGD(LinearLayer(2, 4).parameters(), 0.5)),
+     ValueError, r"train got both lr = 0\.1 and an optimizer"),
     ("linearlayer-bool", lambda: LinearLayer(True, 3), TypeError, r"LinearLayer expects nin as an int ≥ 1, got bool True"),
     ("linearlayer-float", lambda: LinearLayer(2.5, 3), TypeError, r"LinearLayer expects nin .*float 2\.5"),
     ("linearlayer-zero", lambda: LinearLayer(0, 3), ValueError, r"LinearLayer expects nin as an int ≥ 1, got 0"),
