@@ -248,6 +248,14 @@ class Value:
             raise _gradient_error(source, contribution, self)
         self.grad = total
 
+    def __bool__(self) -> bool:
+        """True unless the value is 0, as for a float (and a one-element tensor in PyTorch).
+
+        >>> bool(Value(0.0)), bool(Value(-2.0))
+        (False, True)
+        """
+        return self.data != 0.0
+
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label is not None else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"

@@ -165,6 +165,11 @@ def test_an_infinite_gradient_is_reported_by_backward():
         out.backward()
 
 
+def test_truth_is_the_truth_of_the_number():
+    assert not Value(0.0) and not Value(-0.0) and Value(1e-300) and Value(-3.0)
+    assert [v.data for v in (Value(0.0), Value(2.0)) if v] == [2.0]
+
+
 def test_repr_shows_data_grad_and_label():
     assert repr(Value(1.5, label="w")) == "Value(data=1.5, grad=0.0, label='w')"
 
