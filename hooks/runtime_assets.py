@@ -244,11 +244,20 @@ def on_post_build(config, **kwargs):
     cache.copy_into(made, Path(config["site_dir"]) / ASSETS)
 
 
+SERVICE_WORKER = "runtime/sw.js"  # served as sw.js at the site's root: a service worker's scope is its folder
+
+
 def on_files(files, config, **kwargs):
+    from mkdocs.structure.files import File
+
     # The editor's source is bundled into runtime/assets/; the unbundled file is not served.
     for file in list(files):
         if file.src_uri.startswith("runtime/editor/"):
             files.remove(file)
+        elif file.src_uri == SERVICE_WORKER:
+            files.remove(file)
+            files.append(File(SERVICE_WORKER, config["docs_dir"], config["site_dir"], config["use_directory_urls"],
+                              dest_uri="sw.js"))
     return files
 
 
