@@ -13,7 +13,7 @@ set by ``hooks/build_cache.py``) a kind that allows it (``stale_while_serving``)
 for: the build uses the entry made last, the new one is made in the background, and when it is
 ready :data:`SIGNAL` is touched, which the server watches, so the site is rebuilt with it.
 :data:`stale_served` counts those stale answers, so a caller can tell that what it computed from one
-must not be kept (``docs_gen.exec_cache`` does not keep such a block's output).
+must not be kept (``docs_gen.kept`` does not keep such a page part).
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as root:

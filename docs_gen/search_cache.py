@@ -1,11 +1,12 @@
 """The search index's entries of each page, kept in the build cache (:mod:`docs_gen.cache`) between builds.
 
 Material's search plugin reads every page's HTML with an HTML parser at every build, to cut it into
-the sections of ``search/search_index.json``: after markdown-exec's blocks (``docs_gen.exec_cache``),
-most of what a rebuild after a one-word edit spends on the pages it did not change. The entries
-of a page are a function of the page's HTML, address, title, metadata and table of contents, of
-the plugin's settings and of the installed distributions (:func:`docs_gen.exec_cache.installed`),
-so :class:`Entries` keeps them under a digest of those and adds the kept ones to the index instead.
+the sections of ``search/search_index.json``: after markdown-exec's blocks and mkdocstrings
+(``docs_gen.kept``), most of what a rebuild after a one-word edit spends on the pages it did not
+change. The entries of a page are a function of the page's HTML, address, title, metadata and
+table of contents, of the plugin's settings and of the installed distributions
+(:func:`docs_gen.kept.installed`), so :class:`Entries` keeps them under a digest of those and adds
+the kept ones to the index instead.
 ``hooks/build_cache.py`` puts it in place for each build.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache
-from .exec_cache import installed
+from .kept import installed
 
 KIND = "search"
 KEEP = 100  # entries: the site's pages, a few versions of each

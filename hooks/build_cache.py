@@ -1,13 +1,13 @@
-"""The build cache's part of the build (``docs_gen.cache``): serving from it, kept blocks, compiled templates.
+"""The build cache's part of the build (``docs_gen.cache``): serving from it, kept page parts, compiled templates.
 
 * ``mkdocs serve``: a rebuild does not wait for the slow generated parts whose inputs an edit
   changed (the executed training notebook, the browser runtime's files): it shows the ones made
   last and makes the new ones in the background. When one is ready the cache touches a signal
   file, which the server watches, so the site is rebuilt with it. ``mkdocs build`` always waits.
-* markdown-exec's Python blocks go through ``docs_gen.exec_cache.Blocks``, which keeps each
-  block's HTML by what the block is and what it read, so a rebuild runs only the blocks an edit
-  concerns. This hook puts it in place for each build, tells it the page being converted and
-  passes it Python's audit events.
+* markdown-exec's Python blocks go through ``docs_gen.kept.Blocks`` and mkdocstrings' renderings
+  through ``docs_gen.kept.Renders``, which keep each one's HTML by what it is and what it read, so
+  a rebuild makes again only the parts an edit concerns. This hook puts them in place for each
+  build, tells them the page being converted and passes them Python's audit events.
 * The search plugin's index gets each page's entries through ``docs_gen.search_cache.Entries``,
   which keeps them by the page's HTML, so a rebuild parses only the pages whose HTML changed.
 * Jinja's compiled templates (the theme's and mkdocstrings') are kept in ``.cache/jinja``, so a
@@ -21,13 +21,13 @@ import sys
 import jinja2
 
 SERVING = False  # kept between builds: MkDocs keeps hook modules loaded
-_blocks = None  # this build's docs_gen.exec_cache.Blocks
-_auditing = False  # an audit hook cannot be removed: one for the process, passing events to this build's _blocks
+_recorder = None  # this build's docs_gen.kept.Recorder
+_auditing = False  # an audit hook cannot be removed: one for the process, passing events to this build's _recorder
 
 
 def _audit(event, args):
-    if _blocks is not None:
-        _blocks.audit(event, args)
+    if _recorder is not None:
+        _recorder.audit(event, args)
 
 
 def on_startup(command, dirty, **kwargs):
@@ -37,36 +37,34 @@ def on_startup(command, dirty, **kwargs):
 
 def on_pre_build(config, **kwargs):
     # This build's copies of docs_gen (hooks/reload_package.py runs first).
-    from docs_gen import cache, exec_cache, search_cache
+    from docs_gen import cache, kept, search_cache
     from markdown_exec import formatter
 
-    global _blocks, _auditing
+    global _recorder, _auditing
     cache.SERVING = SERVING
     search = config.plugins.get("material/search")
     if search is not None and search.config.enabled:
         search.search_index.add_entry_from_context = search_cache.Entries(search.search_index)
-    _blocks = None
+    _recorder = kept.Recorder()
     for fence in config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", []):
         if fence["name"] == "python" and fence["format"] is formatter:
-            _blocks = fence["format"] = exec_cache.Blocks(formatter)
+            fence["format"] = kept.Blocks(formatter, _recorder)
     if not _auditing:
         sys.addaudithook(_audit)
         _auditing = True
 
 
 def on_page_markdown(markdown, page, **kwargs):
-    if _blocks is not None:
-        _blocks.page = page.file.src_uri
+    _recorder.page = page.file.src_uri
     return markdown
 
 
 def on_post_build(config, **kwargs):
-    global _blocks
-    if _blocks is not None:
-        from mkdocs.plugins import get_plugin_logger
+    global _recorder
+    from mkdocs.plugins import get_plugin_logger
 
-        get_plugin_logger("build_cache").info(f"markdown-exec blocks: {_blocks.ran} run, {_blocks.kept} kept")
-    _blocks = None
+    get_plugin_logger("build_cache").info(f"page parts: {_recorder.made} made, {_recorder.kept} kept")
+    _recorder = None
 
 
 def on_serve(server, config, builder, **kwargs):
@@ -87,9 +85,14 @@ def _compiled_templates():
 
 
 def on_files(files, config, **kwargs):
+    from docs_gen import kept
+
     # mkdocstrings renders while the pages' markdown is converted, which MkDocs does before on_env.
     if "mkdocstrings" in config.plugins:
-        config.plugins["mkdocstrings"].handlers.get_handler("python").env.bytecode_cache = _compiled_templates()
+        handler = config.plugins["mkdocstrings"].handlers.get_handler("python")
+        handler.env.bytecode_cache = _compiled_templates()
+        handler.render = renders = kept.Renders(handler, _recorder)
+        handler.get_aliases = renders.aliases
     return files
 
 

@@ -1,4 +1,4 @@
-"""What a rebuild keeps from the build cache (markdown-exec blocks, search entries) makes the same site.
+"""What a rebuild keeps from the build cache (markdown-exec blocks, mkdocstrings renderings, search entries) makes the same site.
 
 The builds run in a copy of this checkout (its files as they are now, with its build cache), so
 the test can edit the copy and leave the real one alone. The copy gets one more page, built last,
@@ -41,7 +41,8 @@ from pathlib import Path
 print(Path("docs/probe-data.txt").read_text(encoding="utf-8"))
 ```
 '''
-COUNTS = re.compile(r"markdown-exec blocks: (\d+) run, (\d+) kept")
+COUNTS = re.compile(r"page parts: (\d+) made, (\d+) kept")
+KINDS = ("markdown-exec", "mkdocstrings", "search")  # what docs_gen.kept and docs_gen.search_cache keep
 DESCRIPTION = re.compile(r'description="([^"]*)"')
 
 
@@ -69,7 +70,7 @@ def checkout(tmp_path_factory, needs_node) -> Path:
         from docs_gen import cache
 
         cache.copy_into(REPO / ".cache" / "site", copy / ".cache" / "site")
-    for kind in ("markdown-exec", "search"):
+    for kind in KINDS:
         shutil.rmtree(copy / ".cache" / "site" / kind, ignore_errors=True)
     (copy / "docs" / "zz-cache-probe.md").write_text(PROBE, encoding="utf-8")
     (copy / "docs" / "probe-data.txt").write_text("first version of the data\n", encoding="utf-8")
@@ -77,9 +78,9 @@ def checkout(tmp_path_factory, needs_node) -> Path:
 
 
 def build(checkout: Path, site: Path, cold: bool = False) -> tuple[int, int]:
-    """Build the copy strictly into ``site`` (``cold``: with no kept blocks or search entries); (blocks run, kept)."""
+    """Build the copy strictly into ``site`` (``cold``: with no kept page parts); (page parts made, kept)."""
     if cold:
-        for kind in ("markdown-exec", "search"):
+        for kind in KINDS:
             shutil.rmtree(checkout / ".cache" / "site" / kind, ignore_errors=True)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
@@ -96,25 +97,37 @@ def page(site: Path, name: str) -> str:
     return (site / name / "index.html").read_text(encoding="utf-8")
 
 
-def test_kept_blocks_make_the_site_a_build_without_them_makes(checkout, tmp_path):
-    ran, kept = build(checkout, tmp_path / "cold", cold=True)
-    assert kept == 0 and ran > 40
+def test_kept_parts_make_the_site_a_build_without_them_makes(checkout, tmp_path):
+    made, kept = build(checkout, tmp_path / "cold", cold=True)
+    assert kept == 0 and made > 50
     probe = page(tmp_path / "cold", "zz-cache-probe")
     assert "the session answer is 42" in probe
     assert "first version of the data" in probe
     assert "<code>_code_block_n" in probe
 
     again, kept = build(checkout, tmp_path / "warm")
-    # What runs again: the session's two blocks, and the blocks whose output has a heading.
-    assert kept > 40 and again < 6
+    # What is made again: the session's two blocks, and the blocks whose output has a heading.
+    assert kept > 50 and again < 6
     assert_same_site(tmp_path / "cold", tmp_path / "warm")
 
 
+def test_a_rendering_made_after_kept_ones_is_the_same(checkout, tmp_path):
+    build(checkout, tmp_path / "cold", cold=True)
+    # autograd.optim.SGD is also named autograd.nn.SGD, an alias Griffe makes when autograd.nn (before it
+    # on the API page) is rendered: rendering autograd.optim again after a kept autograd.nn must see it.
+    renderings = checkout / ".cache" / "site" / "mkdocstrings"
+    (optim,) = [p.parent for p in renderings.glob("*/part.html") if 'id="autograd.optim"' in p.read_text("utf-8")]
+    shutil.rmtree(optim)
+    made, kept = build(checkout, tmp_path / "mixed")
+    assert kept > 50 and made < 7
+    assert_same_site(tmp_path / "cold", tmp_path / "mixed")
+
+
 def test_a_block_runs_again_when_a_file_it_read_changed(checkout, tmp_path):
-    ran_before, _ = build(checkout, tmp_path / "before")
+    made_before, _ = build(checkout, tmp_path / "before")
     (checkout / "docs" / "probe-data.txt").write_text("second version of the data\n", encoding="utf-8")
-    ran, _ = build(checkout, tmp_path / "after")
-    assert ran == ran_before + 1
+    made, _ = build(checkout, tmp_path / "after")
+    assert made == made_before + 1
     probe = page(tmp_path / "after", "zz-cache-probe")
     assert "second version of the data" in probe and "first version" not in probe
 
@@ -126,8 +139,8 @@ def test_a_package_change_runs_every_block_again(checkout, tmp_path):
     edited = f"{match[1]} (edited by the cache test)"
     ops.write_text(text[:match.start(1)] + edited + text[match.end(1):], encoding="utf-8")
 
-    ran, kept = build(checkout, tmp_path / "edited")
-    assert kept == 0
+    made, kept = build(checkout, tmp_path / "edited")
+    assert kept == 0 and made > 50
     assert edited in page(tmp_path / "edited", "operations")
     build(checkout, tmp_path / "cold", cold=True)
     assert_same_site(tmp_path / "edited", tmp_path / "cold")
