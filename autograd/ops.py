@@ -290,7 +290,7 @@ _REGISTRY = [
     Op("abs", ("a",),
        forward=lambda xp, a: abs(a),
        vjp=lambda xp, g, out, a: (g * xp.sign(a),),
-       forward_latex=r"|a|",
+       forward_latex=r"\lvert a \rvert",
        grad_latex=(r"\frac{\partial}{\partial a} = \operatorname{sign}(a)",),
        description="Absolute value. The gradient at 0 is taken as 0, as in PyTorch.",
        expression="abs({a})", symbol="abs",

@@ -15,6 +15,11 @@ def _cell(text: str) -> str:
     return text.replace("|", r"\|")
 
 
+def _what(description: str) -> str:
+    # The description is the one column of prose: it keeps a readable width (see extra.css, .ag-ops).
+    return f'<span class="ag-ops__what">{_cell(description)}</span>'
+
+
 def _math(latex: str) -> str:
     return f"$\\displaystyle {latex.strip()}$"
 
@@ -42,23 +47,24 @@ def operations_table(group: str = "elementwise") -> str:
         lines = ["| Op | Forward | Local gradient | What it does | Defined for |", "|---|---|---|---|---|"]
         lines += [
             f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_gradients(op)} "
-            f"| {_cell(op.description)} | {_cell(op.domain or 'all real inputs')} |"
+            f"| {_what(op.description)} | {_cell(op.domain or 'all real inputs')} |"
             for op in _ops(group)
         ]
     elif group == "tensor":
         lines = ["| Op | Forward | Shape | Gradient of each input (G = ∂L/∂out) | What it does |", "|---|---|---|---|---|"]
         lines += [
             f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} "
-            f"| {_cell(op.shape or '')} | {_gradients(op)} | {_cell(op.description)} |"
+            f"| {_cell(op.shape or '')} | {_gradients(op)} | {_what(op.description)} |"
             for op in _ops(group)
         ]
     else:
         lines = ["| Op | Forward | What it does |", "|---|---|---|"]
         lines += [
-            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_cell(op.description)} |"
+            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_what(op.description)} |"
             for op in _ops(group)
         ]
-    return "\n".join(lines) + "\n"
+    # A wrapper to style these tables by (md_in_html parses the markdown table inside it).
+    return '<div class="ag-ops" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
 
 
 def trace_rows():
