@@ -178,12 +178,18 @@ def _use(entry: Path, keep: int) -> Path:
     return entry
 
 
-def _entries(kind_folder: Path) -> list[Path]:
-    """The finished entries of a kind, most recently used first."""
+def _unsorted_entries(kind_folder: Path) -> list[os.DirEntry]:
+    """The finished entries of a kind, in no order (listed without reading each one's times)."""
     if not kind_folder.is_dir():
         return []
-    entries = [p for p in kind_folder.iterdir() if p.is_dir() and not p.name.endswith(".partial")]
-    return sorted(entries, key=lambda p: p.stat().st_mtime, reverse=True)
+    with os.scandir(kind_folder) as listing:
+        return [e for e in listing if e.is_dir() and not e.name.endswith(".partial")]
+
+
+def _entries(kind_folder: Path) -> list[Path]:
+    """The finished entries of a kind, most recently used first."""
+    entries = sorted(_unsorted_entries(kind_folder), key=lambda e: e.stat().st_mtime, reverse=True)
+    return [Path(e.path) for e in entries]
 
 
 def _latest(kind_folder: Path) -> Path | None:
@@ -192,8 +198,10 @@ def _latest(kind_folder: Path) -> Path | None:
 
 
 def _prune(kind_folder: Path, keep: int) -> None:
-    for old in _entries(kind_folder)[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
+    # Called at every use: the entries' times are read only when there are more than `keep`.
+    if len(_unsorted_entries(kind_folder)) > keep:
+        for old in _entries(kind_folder)[keep:]:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def copy_into(entry: Path, target: Path) -> None:
