@@ -12,17 +12,22 @@
   which keeps them by the page's HTML, so a rebuild parses only the pages whose HTML changed.
 * Jinja's compiled templates (the theme's and mkdocstrings') are kept in ``.cache/jinja``, so a
   rebuild, which loads the configuration and its templates afresh, does not compile them again.
+* The list of the theme's files, which MkDocs makes at every build by walking the theme's folders
+  (Material's are 14,000 files, mostly icons), is kept while the process lives, as long as the
+  installed distributions and the files of the theme's folders in the repository are the same.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import jinja2
 
 SERVING = False  # kept between builds: MkDocs keeps hook modules loaded
 _recorder = None  # this build's docs_gen.kept.Recorder
 _auditing = False  # an audit hook cannot be removed: one for the process, passing events to this build's _recorder
+_theme_files: dict = {}  # (theme folders, what could change their files) -> the template loader's list of files
 
 
 def _audit(event, args):
@@ -52,6 +57,30 @@ def on_pre_build(config, **kwargs):
     if not _auditing:
         sys.addaudithook(_audit)
         _auditing = True
+    _keep_theme_files(config.theme, kept)
+
+
+def _keep_theme_files(theme, kept):
+    # The theme's folders in the repository (overrides/, not the virtualenv's) are listed here: a few files.
+    local = [sorted(str(p) for p in Path(d).rglob("*")) for d in theme.dirs
+             if Path(d).is_relative_to(kept.REPO) and not Path(d).is_relative_to(sys.prefix)]
+    key = repr([theme.dirs, kept.installed(), local])
+    get_env = theme.get_env
+
+    def get_env_with_kept_files():
+        env = get_env()
+        list_templates = env.loader.list_templates
+
+        def kept_list():
+            if key not in _theme_files:
+                _theme_files.clear()
+                _theme_files[key] = list_templates()
+            return list(_theme_files[key])
+
+        env.loader.list_templates = kept_list
+        return env
+
+    theme.get_env = get_env_with_kept_files
 
 
 def on_page_markdown(markdown, page, **kwargs):
