@@ -287,7 +287,7 @@ class Renders:
             self.unrendered.append((data, options, locale))
             headings.extend(_heading(xml) for xml in kept["headings"])
             self.names.update(kept["names"])
-        return Markup(html)
+        return html
 
 
 def _xml(heading: Element) -> list:
