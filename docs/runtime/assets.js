@@ -142,11 +142,10 @@ export class Assets {
     return new URL(`local-snapshot.${hex}.bin`, this.base);
   }
 
-  // Bytes kept under `url` by this browser (not downloaded), or null.
-  async local(url) {
+  // The response kept under `url` by this browser (not downloaded), or null; its body is not read yet.
+  async kept(url) {
     const cache = await this.cache;
-    const response = cache && (await cache.match(url));
-    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+    return (cache && (await cache.match(url))) ?? null;
   }
 
   async keep(url, bytes) {

@@ -86,10 +86,15 @@ async function start() {
   answerPyodide({ stdlib: downloads["python_stdlib.zip"], compiled });
   // Meanwhile, this browser's own snapshot of a started interpreter, if it kept one (see keepSnapshot).
   const snapshotURL = assets.snapshotURL(FILES);
-  const snapshotRead = snapshotURL.then((url) => assets.local(url)).catch((error) => {
+  const snapshotFound = snapshotURL.then((url) => assets.kept(url)).catch((error) => {
     phases.snapshotUnreadable = String(error?.message ?? error);
     return null;
   });
+  const snapshotBytes = snapshotFound.then((found) => found?.arrayBuffer().then((read) => {
+    mark("snapshot read");
+    return new Uint8Array(read);
+  }));
+  snapshotBytes.catch(() => {}); // a failed read fails the restore below, which then starts cold
   const [{ loadPyodide }, asm, site] = await Promise.all([
     downloads["pyodide.mjs"].then(() => assets.importModule("pyodide.mjs")),
     downloads["pyodide.asm.mjs"].then(() => assets.importModule("pyodide.asm.mjs")),
@@ -105,11 +110,11 @@ async function start() {
   ]);
   // The first start is cold (nothing big to download beyond Python itself); it then keeps a memory
   // snapshot of the started interpreter in this browser's cache, and later starts restore it.
-  const snapshot = await snapshotRead;
   let pyodide = null;
-  if (snapshot) {
+  if (await snapshotFound) {
     try {
-      pyodide = await boot({ _loadSnapshot: snapshot });
+      // Its 30 MB are still being read, meanwhile: Pyodide waits for them only once it has prepared.
+      pyodide = await boot({ _loadSnapshot: snapshotBytes });
       phases.restored = true;
     } catch (error) {
       phases.restoreFailed = String(error?.message ?? error); // then start cold, and keep a new snapshot
