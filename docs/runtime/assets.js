@@ -36,7 +36,7 @@ export class Assets {
     try {
       response = await fetch(url, { cache: "no-cache" });
       if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
-      if (cache) await cache.put(url, response.clone()).catch(() => {});
+      if (cache) cache.put(url, response.clone()).catch(() => {}); // kept for offline; the start does not wait
     } catch (error) {
       response = cache && (await cache.match(url));
       if (!response) throw error;
@@ -49,13 +49,9 @@ export class Assets {
   async sizes(names) {
     const { files } = await this.readManifest();
     const cache = await this.cache;
-    let total = 0;
-    const cached = new Set();
-    for (const name of names) {
-      total += files[name].bytes;
-      if (cache && (await cache.match(new URL(files[name].url, this.base)))) cached.add(name);
-    }
-    return { total, cached };
+    const found = await Promise.all(names.map((name) => cache && cache.match(new URL(files[name].url, this.base))));
+    const total = names.reduce((sum, name) => sum + files[name].bytes, 0);
+    return { total, cached: new Set(names.filter((_, i) => found[i])) };
   }
 
   // The decompressed content of one file. `onBytes(n)` is told of every n compressed bytes received.
