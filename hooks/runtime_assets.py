@@ -7,6 +7,11 @@ Pages:
   ``<div class="ag-block" data-ag-session="...">`` so that ``runtime/blocks.js``
   can give it Run, Edit and Reset. The examples of the API reference get the
   same controls: the page says which modules' examples run in the browser.
+* The pages whose point is the engine (:data:`EARLY_START`, the live demo) are
+  marked so that their ``<head>`` starts the runtime's worker before anything
+  else loads (``overrides/main.html``).
+* ``runtime/sw.js``, the site's service worker for offline reading, is served as
+  ``sw.js`` at the site's root, so that its scope is the whole site.
 
 Assets: :func:`build_runtime_assets` writes everything the runtime downloads
 into ``site/runtime/assets/``, each file gzip-compressed and named by its
@@ -17,8 +22,9 @@ the build keeps its output in the build cache (``docs_gen.cache``) and makes it
 again only when one of them changed.
 No memory snapshot is shipped: a reader's first start is cold, from a standard
 library trimmed to the modules the site's code and common reader code import
-(found by booting the same Pyodide under Node), and the browser then makes its
-own snapshot for later starts (``runtime/worker.js``). ``benchmarks/runtime_timing.py``
+(found by booting the same Pyodide under Node, which also compiles it and the
+site's own Python to ``.pyc``), and the browser then makes its own snapshot for
+later starts (``runtime/worker.js``). ``benchmarks/runtime_timing.py``
 measures why: a build-time snapshot would add more to the first download than the
 cold boot costs.
 """
