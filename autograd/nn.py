@@ -142,8 +142,9 @@ class LinearLayer(Module):
                     f"{self!r} expects rows of {self.nin} features, "
                     f"got a row of {len(row)} at index {i}"
                 )
-            row = [v if isinstance(v, Value) else as_float(v, f"{self!r}: row {i}, feature {k}")
-                   for k, v in enumerate(row)]
+            # A finite float, the common case, passes without building the message (it costs more than the check).
+            row = [v if isinstance(v, Value) or v.__class__ is float and math.isfinite(v)
+                   else as_float(v, f"{self!r}: row {i}, feature {k}") for k, v in enumerate(row)]
             out.append([
                 sum_values([self.b[j]] + [row[k] * self.w[k][j] for k in range(self.nin)])
                 for j in range(self.nout)
