@@ -144,3 +144,33 @@ def test_a_package_change_runs_every_block_again(checkout, tmp_path):
     assert edited in page(tmp_path / "edited", "operations")
     build(checkout, tmp_path / "cold", cold=True)
     assert_same_site(tmp_path / "edited", tmp_path / "cold")
+
+
+# As `mkdocs serve` does: one process, the configuration loaded again for each build, hook modules kept.
+IN_ONE_PROCESS = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+for number, site in enumerate(sys.argv[1:]):
+    config = load_config(config_file="mkdocs.yml", site_dir=site, strict=True)
+    if number == 0:
+        config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+"""
+
+
+def test_rebuilds_in_one_process_make_the_same_site(checkout, tmp_path):
+    # markdown-exec numbers blocks across the builds of a process, so the probe's heading would differ
+    # with or without the cache: the probe page goes (this test comes last).
+    (checkout / "docs" / "zz-cache-probe.md").unlink()
+    build(checkout, tmp_path / "cold", cold=True)
+    sites = [str(tmp_path / f"rebuild-{n}") for n in range(3)]
+    result = subprocess.run(
+        [sys.executable, "-c", IN_ONE_PROCESS, *sites], cwd=checkout,
+        env={**os.environ, **sitetools.BUILD_ENV, "SITE_URL": sitetools.TEST_SITE_URL},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+    for site in sites:
+        assert_same_site(tmp_path / "cold", Path(site))
