@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import math
 import numbers
 
@@ -83,11 +84,23 @@ def _as_array(data, dtype) -> np.ndarray:
 
 def _all_finite(array: np.ndarray) -> bool:
     """Whether every element is finite. The sum is finite exactly when they are, unless it
-    overflows: one reduction answers the common case, and the full test settles the rare one."""
-    return math.isfinite(_add_all(array, None)) or bool(np.isfinite(array).all())
+    overflows: one sum answers the common case, and the full test settles the rare one.
+
+    Every node's result and gradient passes through here, so the sum is the cheapest
+    at hand: the number itself for a 0-d array (a loss), Python's ``sum`` for a few
+    elements (a bias), one numpy reduction for more (its call costs about a microsecond).
+    """
+    if array.ndim == 0:
+        total = array  # math.isfinite reads a 0-d array as its number
+    elif array.size <= _FEW:
+        total = sum(array.ravel().tolist())
+    else:
+        total = _add_all(array, None)
+    return math.isfinite(total) or bool(np.isfinite(array).all())
 
 
 _add_all = np.add.reduce  # the sum without ndarray.sum's Python wrapper
+_FEW = 16  # up to this many elements, Python's sum of the list is faster than numpy's reduction
 
 
 def _first_non_finite(array: np.ndarray) -> tuple[int, ...]:
@@ -185,11 +198,20 @@ class _ArrayMath:
 
     # staticmethod, because some of numpy's functions are Python functions, which a class would bind.
     exp, log, tanh, sqrt, sign, maximum = map(staticmethod, (np.exp, np.log, np.tanh, np.sqrt, np.sign, np.maximum))
-    where, clip, squeeze, expand_dims, broadcast_to, arange, argmax = map(
-        staticmethod, (np.where, np.clip, np.squeeze, np.expand_dims, np.broadcast_to, np.arange, np.argmax))
+    where, clip, squeeze, expand_dims, broadcast_to, argmax = map(
+        staticmethod, (np.where, np.clip, np.squeeze, np.expand_dims, np.broadcast_to, np.argmax))
     equal, not_equal, less, less_equal, greater, greater_equal = map(
         staticmethod, (np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal))
     sum_to_shape = staticmethod(_sum_to_shape)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=16)
+    def arange(n: int) -> np.ndarray:
+        """0, 1, …, n-1: the row numbers of a batch, which a training loop asks for every step,
+        so each is made once, and read-only, since every caller shares it."""
+        rows = np.arange(n)
+        rows.flags.writeable = False
+        return rows
 
     @staticmethod
     def positive(a):
@@ -242,7 +264,7 @@ class _ArrayMath:
     def subtract_at(matrix, labels, amounts):
         """``matrix`` with ``amounts`` (a number or one per row) taken off at (row, labels[row]).
         Changes ``matrix`` in place: the rules pass arrays they made themselves."""
-        matrix[np.arange(len(labels)), labels] -= amounts if np.ndim(amounts) == 0 else amounts.reshape(-1)
+        matrix[_ArrayMath.arange(len(labels)), labels] -= amounts if amounts.ndim == 0 else amounts.reshape(-1)
         return matrix
 
 
@@ -303,12 +325,28 @@ GRAPH_MATH = _GraphMath()
 
 
 def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
-    """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays."""
-    out = op.forward(ARRAY_MATH, *[x.data for x in inputs], *params)
+    """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays, checked
+    finite. It keeps its history only if a gradient can flow."""
+    # Every op has one or two inputs: passing them by name costs less than unpacking a list.
+    a = inputs[0]
+    if len(inputs) == 1:
+        out = op.forward(ARRAY_MATH, a.data, *params)
+    else:
+        out = op.forward(ARRAY_MATH, a.data, inputs[1].data, *params)
+    saved = None
     if op.saves:
         out, saved = out
-        return Tensor._node(out, op, inputs, params, saved)
-    return Tensor._node(out, op, inputs, params)
+    if out.__class__ is not np.ndarray:  # numpy reductions return numpy scalars
+        out = np.asarray(out)
+    if out.dtype.kind == "f" and not _all_finite(out):
+        raise _forward_error(op, inputs, out, params)
+    node = _new_tensor(Tensor)
+    node.data, node.grad, node.label, node.params, node._op, node._seq = out, None, None, params, op, next_seq()
+    if (a.requires_grad or inputs[-1].requires_grad) and op.vjp is not None and _grad_enabled.get():
+        node.requires_grad, node.inputs, node.saved = True, inputs, saved
+    else:
+        node.requires_grad, node.inputs, node.saved = False, (), None
+    return node
 
 
 class Tensor:
@@ -359,31 +397,9 @@ class Tensor:
         self._seq = next_seq()
 
     @staticmethod
-    def _node(data, op: Op, inputs: tuple[Tensor, ...], params: tuple, saved=None) -> Tensor:
-        """The result of ``op``: checked finite; keeps its history only if a gradient can flow."""
-        if data.__class__ is not np.ndarray:  # numpy reductions return numpy scalars
-            data = np.asarray(data)
-        if data.dtype.kind == "f" and not _all_finite(data):
-            raise _forward_error(op, inputs, data, params)
-        node = Tensor.__new__(Tensor)
-        node.data = data
-        node.grad = None
-        node.label = None
-        # Every op has one or two inputs, so the first and the last are all of them.
-        node.requires_grad = (
-            (inputs[0].requires_grad or inputs[-1].requires_grad) and op.vjp is not None and _grad_enabled.get()
-        )
-        node.inputs = inputs if node.requires_grad else ()
-        node.params = params
-        node.saved = saved if node.requires_grad else None
-        node._op = op
-        node._seq = next_seq()
-        return node
-
-    @staticmethod
     def _leaf(data: np.ndarray, kind: str = INPUT) -> Tensor:
         """A leaf around ``data`` itself, unchecked and uncopied: for arrays the engine made."""
-        leaf = Tensor.__new__(Tensor)
+        leaf = _new_tensor(Tensor)
         leaf.data, leaf.grad, leaf.requires_grad, leaf.label = data, None, False, None
         leaf.inputs, leaf.params, leaf.saved, leaf._op, leaf._seq = (), (), None, kind, next_seq()
         return leaf
@@ -758,7 +774,7 @@ class Tensor:
                     f"backward() without a gradient argument needs a tensor with one element, "
                     f"got shape {self.shape}: pass grad= of that shape, or reduce with .sum() first"
                 )
-            grad = np.ones(self.data.shape, self.data.dtype)
+            grad = np.array(1, self.data.dtype).reshape(self.data.shape)  # np.ones without its Python wrapper
         else:
             grad = _as_array(grad, self.dtype)
             if grad.shape != self.shape:
@@ -768,22 +784,29 @@ class Tensor:
     # What backpropagate asks of a node (see autograd.backprop).
 
     def _local_gradients(self, upstream, create_graph: bool) -> tuple:
-        op = self._op
-        saved = (None if create_graph else self.saved,) if op.saves else ()
-        needs = {"needs": tuple(x.requires_grad for x in self.inputs)} if op.skips else {}
+        op, inputs, params = self._op, self.inputs, self.params
+        if op.saves:
+            params += (None if create_graph else self.saved,)
+        needs = {"needs": tuple([x.requires_grad for x in inputs])} if op.skips else {}
         if create_graph:  # the rule runs on the nodes, so its result is a graph too
-            return op.vjp(GRAPH_MATH, upstream, self, *self.inputs, *self.params, *saved, **needs)
-        return op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in self.inputs], *self.params, *saved, **needs)
+            return op.vjp(GRAPH_MATH, upstream, self, *inputs, *params, **needs)
+        if len(inputs) == 1:  # by name, as in _apply: this runs for every node of every pass
+            return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, *params, **needs)
+        return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, inputs[1].data, *params, **needs)
 
     def _add_grad(self, contribution, source: Tensor) -> None:
         if not self.requires_grad:
             return
-        contribution = _sum_to_shape(contribution, self.data.shape)  # undo broadcasting
+        if contribution.shape != self.data.shape:
+            contribution = _sum_to_shape(contribution, self.data.shape)  # undo broadcasting
         graph = contribution.__class__ is Tensor
         if self.grad is None:
             # A leaf owns its gradient array, so that later passes can add into it in place;
             # an intermediate's gradient is only read by this pass, so sharing is safe.
             total = contribution if graph or self.inputs else np.array(contribution, dtype=self.data.dtype)
+            if contribution is source.grad:  # passed on unchanged (add's rule): checked when source got it
+                self.grad = total
+                return
         elif graph or self.inputs or self.grad.__class__ is Tensor:
             total = self.grad + contribution
         else:
@@ -794,7 +817,9 @@ class Tensor:
         self.grad = total
 
 
-ADD, SUB, MUL, DIV = (OPS[name] for name in ("add", "sub", "mul", "div"))
+ADD, SUB, MUL, DIV, MATMUL, CROSS_ENTROPY = (
+    OPS[name] for name in ("add", "sub", "mul", "div", "matmul", "cross_entropy"))
+_new_tensor = object.__new__  # a node without __init__: the engine made and checked its data itself
 
 
 def _checked_axes(name: str, axis, ndim: int) -> tuple[int, ...]:
@@ -821,15 +846,16 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     ...
     ValueError: matmul: shapes (1, 2) and (1, 2) do not align: a has 2 columns but b has 1 rows
     """
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul expects tensors with at least one dimension, got shapes {a.shape} and {b.shape}")
-    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
-    if a.shape[-1] != inner_b:
+    a_shape, b_shape = a.data.shape, b.data.shape
+    if not a_shape or not b_shape:
+        raise ValueError(f"matmul expects tensors with at least one dimension, got shapes {a_shape} and {b_shape}")
+    inner_b = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
+    if a_shape[-1] != inner_b:
         raise ValueError(
-            f"matmul: shapes {a.shape} and {b.shape} do not align: "
-            f"a has {a.shape[-1]} columns but b has {inner_b} rows"
+            f"matmul: shapes {a_shape} and {b_shape} do not align: "
+            f"a has {a_shape[-1]} columns but b has {inner_b} rows"
         )
-    return _apply(OPS["matmul"], (a, b))
+    return _apply(MATMUL, (a, b))
 
 
 def where(condition, a, b) -> Tensor:
@@ -849,6 +875,9 @@ def where(condition, a, b) -> Tensor:
     return _apply(OPS["where"], (a, b), (condition,))
 
 
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}  # the unsigned int dtype of each int size
+
+
 def as_labels(labels, classes: int) -> np.ndarray:
     """Class indices as an int array, checked to lie in 0..classes-1.
 
@@ -865,7 +894,7 @@ def as_labels(labels, classes: int) -> np.ndarray:
     if array.dtype.kind not in "iu" or array.ndim != 1:
         raise TypeError(f"cross_entropy expects a 1-D array of int class indices, got dtype {array.dtype} and shape {array.shape}")
     # One pass finds both kinds of bad label: read as unsigned, a negative label is huge.
-    unsigned = array.view(np.dtype(f"u{array.itemsize}"))
+    unsigned = array.view(_UNSIGNED[array.itemsize])
     if array.size and unsigned.max() >= classes:
         i = int(np.argmax(unsigned >= classes))
         raise ValueError(
@@ -896,14 +925,15 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
             logits = Tensor(logits)
         except (TypeError, ValueError) as error:
             raise type(error)(f"cross_entropy got logits that are not a tensor: {error}") from None
-    if logits.ndim != 2:
-        raise ValueError(f"cross_entropy expects logits of shape (batch, classes), got shape {logits.shape}")
+    shape = logits.data.shape
+    if len(shape) != 2:
+        raise ValueError(f"cross_entropy expects logits of shape (batch, classes), got shape {shape}")
     if eps.__class__ is not float and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)) or not 0 <= eps < 1:
         raise ValueError(f"cross_entropy expects eps as a number with 0 ≤ eps < 1, got {eps!r}")
-    labels = as_labels(labels, logits.shape[1])
-    if len(labels) != logits.shape[0]:
-        raise ValueError(f"cross_entropy got {logits.shape[0]} rows of logits but {len(labels)} labels")
-    return _apply(OPS["cross_entropy"], (logits,), (labels, float(eps)))
+    labels = as_labels(labels, shape[1])
+    if len(labels) != shape[0]:
+        raise ValueError(f"cross_entropy got {shape[0]} rows of logits but {len(labels)} labels")
+    return _apply(CROSS_ENTROPY, (logits,), (labels, float(eps)))
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:

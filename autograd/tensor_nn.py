@@ -116,8 +116,9 @@ class Linear(TensorModule):
 
     def __call__(self, x) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.dtype)
-        if x.ndim == 0 or x.shape[-1] != self.nin:
-            raise ValueError(f"{self!r} expects inputs with {self.nin} features in the last axis, got shape {x.shape}")
+        shape = x.data.shape
+        if not shape or shape[-1] != self.w.data.shape[0]:
+            raise ValueError(f"{self!r} expects inputs with {self.nin} features in the last axis, got shape {shape}")
         return x @ self.w + self.b
 
     def parameters(self) -> list[Tensor]:

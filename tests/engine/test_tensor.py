@@ -372,3 +372,59 @@ def test_truthiness_iteration_and_comparisons_follow_numpy():
     assert (x == x).all() and not (x != x).any() and (x <= 4.0).all() and (x >= 1.0).all() and (x < 2).any()
     assert x[x > 2.0].tolist() == [3.0, 4.0]
     assert len({x, x}) == 1  # hashing is by identity, so tensors still go in sets
+
+
+# --- the finiteness checks' fast paths ----------------------------------------------------------
+
+@pytest.mark.parametrize("size", [0, 1, 4, 16, 17, 400])  # 0-d, a few elements (Python's sum) and many (numpy's)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.longdouble])
+def test_all_finite_answers_every_size_exactly(size, dtype):
+    from autograd.tensor import _all_finite
+
+    shape = () if size == 0 else (size,)
+    big = np.full(shape, np.finfo(dtype).max, dtype)  # finite, though its sum overflows
+    assert _all_finite(big) and _all_finite(np.zeros(shape, dtype))
+    for bad in (np.inf, -np.inf, np.nan):
+        array = np.ones(shape, dtype)
+        array[() if size == 0 else -1] = bad
+        assert not _all_finite(array)
+
+
+@pytest.mark.parametrize("n", [2, 400])
+def test_a_non_finite_result_names_the_op_the_element_and_the_inputs(n):
+    a = Tensor(np.ones(n), requires_grad=True)
+    b = np.ones(n)
+    b[-1] = 1e308
+    with pytest.raises(OverflowError, match=rf"mul got a = 2\.0, b = 1e\+308 at index \({n - 1},\)"):
+        (a + a) * Tensor(b)
+    with pytest.raises(OverflowError, match=r"matmul of shape \(1, 2\) and \(2, 1\): the result overflows float64"):
+        Tensor([[1e200, 1.0]]) @ Tensor([[1e200], [1.0]])
+    with pytest.raises(OverflowError, match=r"mul got a = 1e\+308, b = 10\.0: the result overflows"):
+        Tensor(1e308) * 10.0  # a 0-d result
+
+
+def test_a_gradient_that_add_passes_on_unchanged_was_checked_where_it_was_made():
+    # add hands its upstream gradient to both inputs as it is, unchecked a second time: it was
+    # checked when sqrt's rule made it, which is where the error must point.
+    a = Tensor([0.0, 1.0], requires_grad=True)
+    b = Tensor([0.0, 3.0], requires_grad=True)
+    with pytest.raises(ArithmeticError, match=r"backward through sqrt of shape \(2,\): the gradient of input 0 is "
+                                              r"not finite at index \(0,\) \(a = 0\.0\)"):
+        (a + b).sqrt().sum().backward()
+    # A leaf given that gradient still owns a copy of it, so a later pass adds into its own array.
+    x, y = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    s = x + y
+    (s * 1.0).sum().backward()
+    assert x.grad is not s.grad and y.grad is not s.grad and x.grad is not y.grad
+    x.grad += 1.0
+    assert s.grad.tolist() == [1.0, 1.0] and y.grad.tolist() == [1.0, 1.0]
+
+
+def test_cross_entropy_keeps_the_labels_probabilities_for_its_gradient():
+    logits = Tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]], requires_grad=True)
+    loss = cross_entropy(logits, [2, 0], eps=1e-6)
+    p, p_y = loss.saved
+    assert np.array_equal(p_y, p[[0, 1], [2, 0]])
+    assert cross_entropy(logits, [2, 0]).saved[1] is None  # eps = 0: the gradient does not need them
+    rows = ARRAY_MATH.arange(2)
+    assert rows.tolist() == [0, 1] and not rows.flags.writeable and ARRAY_MATH.arange(2) is rows
