@@ -903,6 +903,24 @@ def as_labels(labels, classes: int) -> np.ndarray:
     return array
 
 
+_trusted_labels = (None, 0)  # the labels _frozen_labels last checked, and for how many classes
+
+
+def _frozen_labels(labels, classes: int) -> np.ndarray:
+    """:func:`as_labels` as a read-only copy, which :func:`cross_entropy` then takes without checking again.
+
+    A training loop passes the same labels every epoch (``TensorModule.prepare`` makes
+    them with this), and one check is enough for labels that cannot change: the copy is
+    read-only and is returned as a view of it, whose flag cannot be turned back on.
+    """
+    global _trusted_labels
+    array = as_labels(labels, classes).copy()
+    array.flags.writeable = False
+    frozen = array.view()
+    _trusted_labels = (frozen, classes)
+    return frozen
+
+
 def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
     """Mean negative log-likelihood of the true classes under ``softmax(logits)``, fused.
 
@@ -930,7 +948,9 @@ def cross_entropy(logits: Tensor, labels, eps: float = 0.0) -> Tensor:
         raise ValueError(f"cross_entropy expects logits of shape (batch, classes), got shape {shape}")
     if eps.__class__ is not float and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)) or not 0 <= eps < 1:
         raise ValueError(f"cross_entropy expects eps as a number with 0 ≤ eps < 1, got {eps!r}")
-    labels = as_labels(labels, shape[1])
+    trusted, trusted_classes = _trusted_labels
+    if labels is not trusted or trusted_classes > shape[1]:  # checked for at most this many classes
+        labels = as_labels(labels, shape[1])
     if len(labels) != shape[0]:
         raise ValueError(f"cross_entropy got {shape[0]} rows of logits but {len(labels)} labels")
     return _apply(CROSS_ENTROPY, (logits,), (labels, float(eps)))

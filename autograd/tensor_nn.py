@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module, _check_count, _short_repr
-from .tensor import Tensor, as_labels, cross_entropy
+from .tensor import Tensor, _frozen_labels, cross_entropy
 
 
 def _float_dtype(dtype, where: str) -> np.dtype:
@@ -52,9 +52,10 @@ class TensorModule(Module):
     dtype = np.dtype(np.float64)
 
     def prepare(self, x, y):
-        """The batch as a Tensor of this module's dtype and an int array of labels."""
+        """The batch as a Tensor of this module's dtype and a read-only int array of labels,
+        checked once here rather than by cross_entropy every epoch."""
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.dtype)
-        return x, as_labels(y, classes=self.classes)
+        return x, _frozen_labels(y, classes=self.classes)
 
     def loss_and_accuracy(self, x, y):
         """The forward pass scored with the same cross-entropy as the scalar engine's."""

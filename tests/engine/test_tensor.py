@@ -428,3 +428,24 @@ def test_cross_entropy_keeps_the_labels_probabilities_for_its_gradient():
     assert cross_entropy(logits, [2, 0]).saved[1] is None  # eps = 0: the gradient does not need them
     rows = ARRAY_MATH.arange(2)
     assert rows.tolist() == [0, 1] and not rows.flags.writeable and ARRAY_MATH.arange(2) is rows
+
+
+def test_prepared_labels_are_checked_once_and_cannot_change_afterwards():
+    from autograd import Linear
+
+    model = Linear(2, 4, seed=0)
+    x, y = model.prepare([[0.0, 1.0], [1.0, 0.0]], [3, 0])
+    assert y.tolist() == [3, 0] and not y.flags.writeable
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        y.flags.writeable = True
+    with pytest.raises(ValueError, match="read-only"):
+        y[0] = -1
+    logits = model(x)
+    assert cross_entropy(logits, y).item() == cross_entropy(logits, [3, 0]).item()
+    # Checked for 4 classes, so checked again for fewer; and any other array is checked as before.
+    with pytest.raises(ValueError, match=r"label 3 at index 0 is out of range: expected an int in 0\.\.2"):
+        cross_entropy(Tensor([[0.0, 1.0, 2.0]] * 2), y)
+    with pytest.raises(ValueError, match=r"label -1 at index 1 is out of range"):
+        cross_entropy(logits, np.array([3, -1]))
+    with pytest.raises(ValueError, match=r"label 9 at index 0"):
+        model.prepare([[0.0, 1.0]], [9])
