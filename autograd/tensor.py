@@ -264,7 +264,7 @@ class _ArrayMath:
     def subtract_at(matrix, labels, amounts):
         """``matrix`` with ``amounts`` (a number or one per row) taken off at (row, labels[row]).
         Changes ``matrix`` in place: the rules pass arrays they made themselves."""
-        matrix[_ArrayMath.arange(len(labels)), labels] -= amounts if amounts.ndim == 0 else amounts.reshape(-1)
+        matrix[_ArrayMath.arange(len(labels)), labels] -= amounts if getattr(amounts, "ndim", 0) == 0 else amounts.reshape(-1)
         return matrix
 
 
@@ -327,7 +327,8 @@ GRAPH_MATH = _GraphMath()
 def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
     """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays, checked
     finite. It keeps its history only if a gradient can flow."""
-    # Every op has one or two inputs: passing them by name costs less than unpacking a list.
+    # Every op has one or two inputs (so the first and the last are all of them): passing
+    # them by name costs less than unpacking a list.
     a = inputs[0]
     if len(inputs) == 1:
         out = op.forward(ARRAY_MATH, a.data, *params)
