@@ -84,11 +84,7 @@ export class Assets {
   // the response has begun, to { body, complete }: `complete` settles when every byte has arrived (and
   // the compressed file is then cached). Each call reads the file anew: call it once per file.
   async open(name, onBytes = () => {}) {
-    const { files } = await this.readManifest();
-    const entry = files[name];
-    if (!entry) throw new Error(`the runtime has no file ${name}`);
-    const url = new URL(entry.url, this.base);
-    const cache = await this.cache;
+    const { entry, url, cache } = await this.#locate(name);
     const cached = cache && (await cache.match(url));
     let body, complete;
     if (cached) {
@@ -108,12 +104,16 @@ export class Assets {
     return { body: entry.gzip ? body.pipeThrough(new DecompressionStream("gzip")) : body, complete };
   }
 
-  async #load(name, onBytes) {
+  // A file's manifest entry, its address, and the cache (null where the browser has none).
+  async #locate(name) {
     const { files } = await this.readManifest();
     const entry = files[name];
     if (!entry) throw new Error(`the runtime has no file ${name}`);
-    const url = new URL(entry.url, this.base);
-    const cache = await this.cache;
+    return { entry, url: new URL(entry.url, this.base), cache: await this.cache };
+  }
+
+  async #load(name, onBytes) {
+    const { entry, url, cache } = await this.#locate(name);
     let packed = cache && (await cache.match(url));
     if (packed) {
       onBytes(entry.bytes);
