@@ -77,6 +77,9 @@ def open_and_keep(context, url: str):
     page = context.new_page()
     page.goto(url)
     page.wait_for_function(KEPT, arg=url.split("#")[0], timeout=30_000)
+    # The page may be kept before the worker is active; once it controls this page (clients.claim()),
+    # the next load goes through it. (Reloading before that raced the activation under load.)
+    page.wait_for_function("Boolean(navigator.serviceWorker.controller)", timeout=30_000)
     return page
 
 
