@@ -32,7 +32,8 @@ def how_to_reproduce(path: Path = REPORT) -> str:
 def _shown(value) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return "not installed" if value is None else str(value)
+    # Shown as text: the "*" of autograd/*.py would otherwise start emphasis, and "|" would end the cell.
+    return "not installed" if value is None else str(value).replace("*", r"\*").replace("|", r"\|")
 
 
 def last_run(path: Path = REPORT) -> str:
