@@ -29,7 +29,7 @@ def backpropagate(root, seed, create_graph: bool = False) -> None:
     With ``create_graph=True`` the rules run on graph nodes instead of numbers,
     so each gradient is itself a graph that can be differentiated again.
     """
-    order = topological_order(root)
+    order = topological_order(root, leaves=False)  # a leaf has no rule to run: it only receives
     for node in order:
         if node.inputs:  # an intermediate forgets the last pass; a leaf accumulates, as in PyTorch
             node.grad = None

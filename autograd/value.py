@@ -285,8 +285,7 @@ def _backpropagate_floats(root: Value) -> None:
     The scalar engine's hot path: the same order, the same rules and the same
     additions in the same order, so the same gradients to the last bit (a test
     compares the two on random graphs), with the two node methods the plain
-    loop calls written out inline, and without the leaves in its order (a leaf
-    has no rule to run; it only receives its share when its users run theirs).
+    loop calls written out inline.
     """
     order = topological_order(root, leaves=False)
     for node in order:
