@@ -335,13 +335,19 @@ def unary_step(name):
 EXPONENTS = [2, 3, 0, 1, -1, 0.5, -1.5, 2.5, 0.0, -2]
 
 
-def pow_step(data, prog, a=None):
-    a = a or prog.pick(data)
+def draw_exponent(data, prog, a):
+    """An exponent n, and ``a`` moved to where ``a ** n`` is real and finite (None if it cannot be);
+    for either program (``prog``'s away_from_zero and positive move its kind of node)."""
     n = data.draw(st.sampled_from(EXPONENTS), label="exponent")
     if n < 0:
         a = prog.away_from_zero(a) if float(n).is_integer() else prog.positive(a, 0.25)
     elif not float(n).is_integer():
         a = prog.positive(a, 0.25)
+    return n, a
+
+
+def pow_step(data, prog, a=None):
+    n, a = draw_exponent(data, prog, a or prog.pick(data))
     if a is None:
         return None
     return prog.record(f"{a} ** {n!r}", lambda: a.ours ** n, lambda: a.theirs ** n)
@@ -762,11 +768,7 @@ def scalar_step(data, prog, kind, a=None):
             return prog.record(f"{c!r} {symbol} {a[0]}", lambda: op(c, a[1]), lambda: op(c, a[2]))
         return prog.record(f"{a[0]} {symbol} {c!r}", lambda: op(a[1], c), lambda: op(a[2], c))
     if kind == "pow":
-        n = data.draw(st.sampled_from(EXPONENTS), label="exponent")
-        if n < 0:
-            a = prog.away_from_zero(a) if float(n).is_integer() else prog.positive(a, 0.25)
-        elif not float(n).is_integer():
-            a = prog.positive(a, 0.25)
+        n, a = draw_exponent(data, prog, a)
         if a is None:
             return None
         return prog.record(f"{a[0]} ** {n!r}", lambda: a[1] ** n, lambda: a[2] ** n)
