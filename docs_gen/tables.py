@@ -32,6 +32,11 @@ def _ops(group: str):
             yield op
 
 
+def _op_and_forward(op) -> str:
+    """The first two cells of every operations table: the op's name over its call, and its forward maths."""
+    return f"`{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)}"
+
+
 def _gradients(op) -> str:
     return "<br>".join(_math(part) for part in op.grad_latex)
 
@@ -46,21 +51,19 @@ def operations_table(group: str = "elementwise") -> str:
     if group == "elementwise":
         lines = ["| Op | Forward | Local gradient | What it does | Defined for |", "|---|---|---|---|---|"]
         lines += [
-            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_gradients(op)} "
-            f"| {_what(op.description)} | {_cell(op.domain or 'all real inputs')} |"
+            f"| {_op_and_forward(op)} | {_gradients(op)} | {_what(op.description)} | {_cell(op.domain or 'all real inputs')} |"
             for op in _ops(group)
         ]
     elif group == "tensor":
         lines = ["| Op | Forward | Shape | Gradient of each input (G = ∂L/∂out) | What it does |", "|---|---|---|---|---|"]
         lines += [
-            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} "
-            f"| {_cell(op.shape or '')} | {_gradients(op)} | {_what(op.description)} |"
+            f"| {_op_and_forward(op)} | {_cell(op.shape or '')} | {_gradients(op)} | {_what(op.description)} |"
             for op in _ops(group)
         ]
     else:
         lines = ["| Op | Forward | What it does |", "|---|---|---|"]
         lines += [
-            f"| `{op.name}`<br>`{_cell(op.write(op.inputs, op.params))}` | {_math(op.forward_latex)} | {_what(op.description)} |"
+            f"| {_op_and_forward(op)} | {_what(op.description)} |"
             for op in _ops(group)
         ]
     # A wrapper to style these tables by (md_in_html parses the markdown table inside it).
