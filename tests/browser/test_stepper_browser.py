@@ -270,13 +270,20 @@ def demo_steps(point, program):
     return demo_result(point, program)
 
 
-def test_a_typed_program_is_stepped_on_the_demo_with_the_engines_numbers(open_page):
+def open_demo_with_program(open_page):
+    """The demo's visit, once live, with DEMO_POINT and DEMO_PROGRAM typed into its fields."""
     visit = open_page(DEMO)
     page = visit.page
     page.wait_for_selector("#ag-demo[data-state=live]", timeout=60_000)
     for name, value in DEMO_POINT.items():
         page.fill(f"#ag-in-{name}", value)
     page.fill("#ag-in-f", DEMO_PROGRAM)
+    return visit
+
+
+def test_a_typed_program_is_stepped_on_the_demo_with_the_engines_numbers(open_page):
+    visit = open_demo_with_program(open_page)
+    page = visit.page
     result = demo_steps(DEMO_POINT, DEMO_PROGRAM)
     expect(page.locator("#ag-value")).to_have_text(shown(result["value"]))
     expect(page.locator(f"{DEMO_STEPPER} [data-action=reset]")).to_be_visible()
@@ -331,12 +338,8 @@ def test_the_demo_nudges_an_input_through_the_engine_in_the_browser(open_page):
     spec.loader.exec_module(view)
     nudge = view.nudge
 
-    visit = open_page(DEMO)
+    visit = open_demo_with_program(open_page)
     page = visit.page
-    page.wait_for_selector("#ag-demo[data-state=live]", timeout=60_000)
-    for name, value in DEMO_POINT.items():
-        page.fill(f"#ag-in-{name}", value)
-    page.fill("#ag-in-f", DEMO_PROGRAM)
     expect(page.locator("#ag-value")).to_have_text(shown(demo_steps(DEMO_POINT, DEMO_PROGRAM)["value"]))
     box = f"{DEMO_STEPPER} .ag-stepper__nudge"
     # Nothing is run for the nudge until the reader asks: an edit costs one computation, not three.
