@@ -26,7 +26,7 @@ from .value import Value, topological_order
 
 _NUMPY_NAMES = {
     "Tensor": ".tensor", "no_grad": ".tensor", "cross_entropy": ".tensor", "log_softmax": ".tensor",
-    "where": ".tensor",
+    "where": ".tensor", "linear": ".tensor",
     "Linear": ".tensor_nn", "MLP": ".tensor_nn",
 }
 
@@ -39,6 +39,6 @@ def __getattr__(name):
 
 __all__ = [
     "MLP", "OPS", "SGD", "Adam", "History", "Linear", "LinearLayer", "Module", "Op", "Tensor", "Value",
-    "accuracy", "cross_entropy", "cross_entropy_loss", "four_blobs", "grad", "hessian", "log_softmax", "no_grad",
+    "accuracy", "cross_entropy", "cross_entropy_loss", "four_blobs", "grad", "hessian", "linear", "log_softmax", "no_grad",
     "softmax", "topological_order", "train", "where",
 ]

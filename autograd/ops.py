@@ -97,7 +97,7 @@ class Op:
     shape: str | None = None  # the shape rule of a tensor op
     not_differentiable: str | None = None  # what the gradient rule treats as a constant, for higher derivatives
     saves: bool = False  # forward returns (out, saved) and vjp takes saved last (None on graph nodes): residuals
-    skips: bool = False  # vjp takes needs=(bool per input) and returns None for an input that needs no gradient
+    skips: bool = False  # vjp takes needs (a bool per input) last and returns None for an input that needs none
 
     @property
     def arity(self) -> int:
@@ -147,7 +147,7 @@ def _count(shape: tuple, axis) -> int:
     return math.prod(shape[a] for a in axes)
 
 
-def _matmul_vjp(xp, g, out, a, b, needs=(True, True)):
+def _matmul_vjp(xp, g, out, a, b, needs):
     # needs: which inputs want a gradient (PyTorch's needs_input_grad): a batch of data does not,
     # and its product G Bᵀ would be the costliest step of a training loop's backward pass.
     if a.ndim == 2 and b.ndim == 2:  # matrices, the common case: G Bᵀ and Aᵀ G
@@ -162,6 +162,15 @@ def _matmul_vjp(xp, g, out, a, b, needs=(True, True)):
     grad_a = xp.sum_to_shape(g @ xp.swap_last(b2), a2.shape).reshape(a.shape) if needs[0] else None
     grad_b = xp.sum_to_shape(xp.swap_last(a2) @ g, b2.shape).reshape(b.shape) if needs[1] else None
     return grad_a, grad_b
+
+
+def _linear_vjp(xp, g, out, x, w, b, needs):
+    # Every row of a batch (all axes of x but the last) uses the same W and b, so their
+    # gradients sum over the rows: W's as one product over all rows, b's as one sum.
+    rows_x, rows_g = x.reshape((-1, x.shape[-1])), g.reshape((-1, g.shape[-1]))
+    return ((g @ w.T if needs[0] else None),
+            (xp.swap_last(rows_x) @ rows_g if needs[1] else None),
+            (rows_g.sum(axis=0) if needs[2] else None))
 
 
 def _cross_entropy_forward(xp, z, labels, eps):
@@ -188,8 +197,9 @@ def _cross_entropy_vjp(xp, g, out, z, labels, eps, saved):
     else:
         p, p_y = saved
     scale = g / len(labels)
-    if eps:
-        scale = scale * (p_y / (p_y + eps)).reshape((-1, 1))
+    if eps:  # one scale per row
+        scale = (p_y / (p_y + eps)) * scale
+        return (xp.subtract_at(p * scale.reshape((-1, 1)), labels, scale),)
     return (xp.subtract_at(p * scale, labels, scale),)
 
 
@@ -427,6 +437,15 @@ _REGISTRY = [
        description="Matrix product with numpy's rules: 1-D operands, batch axes broadcast.",
        expression="{A} @ {B}", symbol="@", engines=TENSOR,
        shape="(…, n, k) @ (…, k, m) → (…, n, m)", domain="A's last axis as long as B's second-last"),
+    Op("linear", ("x", "W", "b"),
+       forward=lambda xp, x, w, b: x @ w + b,
+       vjp=_linear_vjp, skips=True,
+       forward_latex=r"x W + b",
+       grad_latex=(r"\bar x = G W^{\top}", r"\bar W = x^{\top} G", r"\bar b = \textstyle\sum_{\text{rows}} G"),
+       description="A fully connected layer as one node: the product, then the bias (PyTorch's addmm), as Linear computes it.",
+       expression="{x} @ {W} + {b}", symbol="linear", engines=TENSOR,
+       shape="(…, nin) @ (nin, nout) + (nout,) → (…, nout)",
+       domain="x's last axis as long as W's first, b as long as W's second"),
     Op("softmax", ("a",), params=("axis",),
        forward=lambda xp, a, axis: xp.softmax(a, axis),
        vjp=lambda xp, g, out, a, axis: (out * (g - (g * out).sum(axis=axis, keepdims=True)),),

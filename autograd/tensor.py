@@ -83,24 +83,24 @@ def _as_array(data, dtype) -> np.ndarray:
 
 
 def _all_finite(array: np.ndarray) -> bool:
-    """Whether every element is finite. The sum is finite exactly when they are, unless it
+    """Whether every element is finite. A sum is finite exactly when they are, unless it
     overflows: one sum answers the common case, and the full test settles the rare one.
 
     Every node's result and gradient passes through here, so the sum is the cheapest
     at hand: the number itself for a 0-d array (a loss), Python's ``sum`` for a few
-    elements (a bias), one numpy reduction for more (its call costs about a microsecond).
+    elements (a bias), and for more the sum of squares, one BLAS call (``vdot``), which
+    costs less than numpy's own reduction.
     """
     if array.ndim == 0:
         total = array  # math.isfinite reads a 0-d array as its number
     elif array.size <= _FEW:
         total = sum(array.ravel().tolist())
     else:
-        total = _add_all(array, None)
+        total = np.vdot(array, array)
     return math.isfinite(total) or bool(np.isfinite(array).all())
 
 
-_add_all = np.add.reduce  # the sum without ndarray.sum's Python wrapper
-_FEW = 16  # up to this many elements, Python's sum of the list is faster than numpy's reduction
+_FEW = 16  # up to this many elements, Python's sum of the list is faster than a numpy call
 
 
 def _first_non_finite(array: np.ndarray) -> tuple[int, ...]:
@@ -264,7 +264,7 @@ class _ArrayMath:
     def subtract_at(matrix, labels, amounts):
         """``matrix`` with ``amounts`` (a number or one per row) taken off at (row, labels[row]).
         Changes ``matrix`` in place: the rules pass arrays they made themselves."""
-        matrix[_ArrayMath.arange(len(labels)), labels] -= amounts if getattr(amounts, "ndim", 0) == 0 else amounts.reshape(-1)
+        matrix[_ArrayMath.arange(len(labels)), labels] -= amounts
         return matrix
 
 
@@ -301,7 +301,7 @@ class _GraphMath:
     def subtract_at(self, matrix, labels, amounts):
         hot = np.zeros(matrix.shape, matrix.dtype)
         hot[np.arange(len(labels)), labels] = 1.0
-        return matrix - self._constant(hot) * amounts
+        return matrix - self._constant(hot) * (amounts.reshape((-1, 1)) if amounts.ndim else amounts)
 
     def unreduce(self, g, shape, axis, keepdims):
         return (g if keepdims else g.reshape(_kept_shape(shape, axis))).broadcast_to(shape)
@@ -327,13 +327,14 @@ GRAPH_MATH = _GraphMath()
 def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
     """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays, checked
     finite. It keeps its history only if a gradient can flow."""
-    # Every op has one or two inputs (so the first and the last are all of them): passing
-    # them by name costs less than unpacking a list.
+    # Passing one or two inputs by name costs less than unpacking a list (only linear has three).
     a = inputs[0]
     if len(inputs) == 1:
         out = op.forward(ARRAY_MATH, a.data, *params)
-    else:
+    elif len(inputs) == 2:
         out = op.forward(ARRAY_MATH, a.data, inputs[1].data, *params)
+    else:
+        out = op.forward(ARRAY_MATH, *[x.data for x in inputs], *params)
     saved = None
     if op.saves:
         out, saved = out
@@ -343,7 +344,8 @@ def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
         raise _forward_error(op, inputs, out, params)
     node = _new_tensor(Tensor)
     node.data, node.grad, node.label, node.params, node._op, node._seq = out, None, None, params, op, next_seq()
-    if (a.requires_grad or inputs[-1].requires_grad) and op.vjp is not None and _grad_enabled.get():
+    if (a.requires_grad or inputs[-1].requires_grad or len(inputs) == 3 and inputs[1].requires_grad) \
+            and op.vjp is not None and _grad_enabled.get():
         node.requires_grad, node.inputs, node.saved = True, inputs, saved
     else:
         node.requires_grad, node.inputs, node.saved = False, (), None
@@ -788,12 +790,15 @@ class Tensor:
         op, inputs, params = self._op, self.inputs, self.params
         if op.saves:
             params += (None if create_graph else self.saved,)
-        needs = {"needs": tuple([x.requires_grad for x in inputs])} if op.skips else {}
+        if op.skips:
+            params += (tuple([x.requires_grad for x in inputs]),)
         if create_graph:  # the rule runs on the nodes, so its result is a graph too
-            return op.vjp(GRAPH_MATH, upstream, self, *inputs, *params, **needs)
+            return op.vjp(GRAPH_MATH, upstream, self, *inputs, *params)
         if len(inputs) == 1:  # by name, as in _apply: this runs for every node of every pass
-            return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, *params, **needs)
-        return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, inputs[1].data, *params, **needs)
+            return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, *params)
+        if len(inputs) == 2:
+            return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, inputs[1].data, *params)
+        return op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in inputs], *params)
 
     def _add_grad(self, contribution, source: Tensor) -> None:
         if not self.requires_grad:
@@ -802,9 +807,13 @@ class Tensor:
             contribution = _sum_to_shape(contribution, self.data.shape)  # undo broadcasting
         graph = contribution.__class__ is Tensor
         if self.grad is None:
-            # A leaf owns its gradient array, so that later passes can add into it in place;
-            # an intermediate's gradient is only read by this pass, so sharing is safe.
-            total = contribution if graph or self.inputs else np.array(contribution, dtype=self.data.dtype)
+            # A leaf owns its gradient array, so that later passes can add into it in place. A rule
+            # returns the upstream gradient itself, a view of it or a new array: a new array of the
+            # leaf's dtype is the leaf's to keep, anything else is copied. An intermediate's
+            # gradient is only read by this pass, so sharing it is safe.
+            total = contribution if graph or self.inputs or (
+                contribution.base is None and contribution is not source.grad
+                and contribution.dtype == self.data.dtype) else np.array(contribution, dtype=self.data.dtype)
             if contribution is source.grad:  # passed on unchanged (add's rule): checked when source got it
                 self.grad = total
                 return
@@ -818,8 +827,8 @@ class Tensor:
         self.grad = total
 
 
-ADD, SUB, MUL, DIV, MATMUL, CROSS_ENTROPY = (
-    OPS[name] for name in ("add", "sub", "mul", "div", "matmul", "cross_entropy"))
+ADD, SUB, MUL, DIV, MATMUL, LINEAR, CROSS_ENTROPY = (
+    OPS[name] for name in ("add", "sub", "mul", "div", "matmul", "linear", "cross_entropy"))
 _new_tensor = object.__new__  # a node without __init__: the engine made and checked its data itself
 
 
@@ -857,6 +866,31 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             f"a has {a_shape[-1]} columns but b has {inner_b} rows"
         )
     return _apply(MATMUL, (a, b))
+
+
+def linear(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
+    """``x @ w + b`` as one node, as :class:`~autograd.tensor_nn.Linear` computes it: ``x`` of
+    shape (…, nin), ``w`` of shape (nin, nout), ``b`` of shape (nout,). One node instead of
+    two is what PyTorch's ``addmm`` does too; note that ``w`` here is (nin, nout), the
+    transpose of the weight that ``torch.nn.functional.linear`` takes.
+
+    >>> linear(Tensor([[1.0, 2.0]]), Tensor([[1.0], [1.0]]), Tensor([0.5])).tolist()
+    [[3.5]]
+    >>> linear(Tensor([[1.0, 2.0]]), Tensor([[1.0], [1.0]]), Tensor([0.5, 0.5]))
+    Traceback (most recent call last):
+    ...
+    ValueError: linear expects b of shape (1,) for w of shape (2, 1), got shape (2,)
+    """
+    if not (isinstance(x, Tensor) and isinstance(w, Tensor) and isinstance(b, Tensor)):
+        x, w, b = (t if isinstance(t, Tensor) else Tensor(t) for t in (x, w, b))
+    if w.ndim != 2:
+        raise ValueError(f"linear expects w of shape (nin, nout), got shape {w.shape}")
+    if b.shape != w.shape[1:]:
+        raise ValueError(f"linear expects b of shape {w.shape[1:]} for w of shape {w.shape}, got shape {b.shape}")
+    if not x.shape or x.shape[-1] != w.shape[0]:
+        raise ValueError(f"linear expects x with {w.shape[0]} features in the last axis (w has shape {w.shape}), "
+                         f"got shape {x.shape}")
+    return _apply(LINEAR, (x, w, b))
 
 
 def where(condition, a, b) -> Tensor:

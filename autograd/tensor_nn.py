@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .nn import CROSS_ENTROPY_EPS, LinearLayer, Module, _check_count, _short_repr
-from .tensor import Tensor, _frozen_labels, cross_entropy
+from .tensor import Tensor, _frozen_labels, cross_entropy, linear
 
 
 def _float_dtype(dtype, where: str) -> np.dtype:
@@ -120,7 +120,7 @@ class Linear(TensorModule):
         shape = x.data.shape
         if not shape or shape[-1] != self.w.data.shape[0]:
             raise ValueError(f"{self!r} expects inputs with {self.nin} features in the last axis, got shape {shape}")
-        return x @ self.w + self.b
+        return linear(x, self.w, self.b)
 
     def parameters(self) -> list[Tensor]:
         return [self.w, self.b]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from autograd import OPS, Tensor, Value, grad, hessian, where
 from autograd.gradcheck import gradgradcheck
-from autograd.tensor import cross_entropy
+from autograd.tensor import cross_entropy, linear
 
 torch = __import__("torch") if os.environ.get("CI") == "true" else pytest.importorskip("torch")
 F = torch.nn.functional
@@ -77,6 +77,8 @@ CASES = {
     "where": Case(((2, 3), (3,)), lambda a, b: where(Tensor(MASK), a * a, b.exp()),
                   lambda a, b: torch.where(torch.tensor(MASK), a * a, b.exp())),
     "matmul": Case(((2, 3, 4), (4, 2)), lambda a, b: (a @ b).tanh(), lambda a, b: (a @ b).tanh()),
+    "linear": Case(((2, 3, 4), (4, 2), (2,)), lambda x, w, b: linear(x, w, b).tanh(),
+                   lambda x, w, b: F.linear(x, w.T, b).tanh()),
     "softmax": Case(((3, 4),), lambda a: a.softmax(axis=0), lambda a: a.softmax(dim=0)),
     "log_softmax": Case(((3, 4),), lambda a: a.log_softmax(), lambda a: a.log_softmax(dim=-1)),
     "cross_entropy": Case(((3, 4),), lambda a: cross_entropy(a, LABELS, eps=1e-3),
@@ -149,6 +151,24 @@ def test_values_first_and_second_derivatives_match_torch(name, seed):
     for leaf, ours, theirs in zip(leaves, seconds, t_seconds):
         expected = np.zeros(leaf.shape) if theirs is None else theirs.numpy(force=True)  # force: a ZeroTensor
         np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12, err_msg=f"{name}: second derivative")
+
+
+@pytest.mark.parametrize("name", [n for n in OPS if OPS[n].vjp is not None])
+def test_every_leaf_owns_its_gradient_array(name):
+    # A leaf keeps a rule's new array as its gradient instead of copying it (later passes add into
+    # it in place), so no rule may return an array that the graph also holds: checked here for each.
+    from autograd.backprop import topological_order
+
+    case = CASES[name]
+    leaves, out = _ours(case, _draw(case, np.random.default_rng(0)))
+    (out * Tensor(np.random.default_rng(1).uniform(-1, 1, size=out.shape))).sum().backward()
+    held, leaf_ids = [], {id(x) for x in leaves}
+    for node in topological_order(out):
+        held += [node.data, *(a for a in node.saved or () if isinstance(a, np.ndarray))]
+        held += [] if node.grad is None or id(node) in leaf_ids else [node.grad]
+    for leaf in leaves:
+        others = held + [x.grad for x in leaves if x is not leaf]
+        assert not any(np.shares_memory(leaf.grad, array) for array in others), f"{name}: a shared gradient"
 
 
 def _gradients_or_zeros(output, leaves):
@@ -310,11 +330,12 @@ def test_a_tensor_graph_traces_and_renders_with_shapes():
     loss.backward()
     rows = trace(loss)
     assert [(r.name, r.expression) for r in rows][:2] == [("W", "input"), ("b", "input")]
-    assert [r.node.op for r in rows if r.node.inputs] == ["matmul", "add", "cross_entropy"]
+    assert [r.node.op for r in rows if r.node.inputs] == ["linear", "cross_entropy"]
     table = markdown_table(rows)
-    assert "| t1 | `X @ W` | shape (8, 4) | shape (8, 4) |" in table
+    assert "| t1 | `X @ W + b` | shape (8, 4) | shape (8, 4) |" in table
     dot = to_dot(loss)
-    assert 'label="∂L/∂W\\nshape (2, 4)"' in dot and 'id="op-t1", label="@"' in dot
+    assert 'label="∂L/∂W\\nshape (2, 4)"' in dot and 'id="op-t1", label="linear"' in dot
+    assert '"v-b" -> "op-t1" [id="e-op-t1-in2"]' in dot  # the bias is linear's third input
 
 
 def test_backward_steps_record_a_tensor_graph_and_end_at_backwards_gradients():

@@ -9,7 +9,7 @@ from hypothesis.extra import numpy as hnp
 from autograd import OPS, Value
 from autograd.gradcheck import gradcheck
 from autograd.ops import SCALAR_MATH
-from autograd.tensor import ARRAY_MATH, Tensor, cross_entropy, log_softmax, matmul, no_grad
+from autograd.tensor import ARRAY_MATH, Tensor, cross_entropy, linear, log_softmax, matmul, no_grad
 
 # Away from 0, so relu's kink and a denominator's pole stay further than the finite-difference step.
 AWAY_FROM_ZERO = st.floats(0.1, 2.0) | st.floats(-2.0, -0.1)
@@ -108,6 +108,45 @@ def test_matmul_gradients_with_vectors(shapes):
 def test_mismatched_matmul_names_both_shapes():
     with pytest.raises(ValueError, match=r"matmul: shapes \(4, 3\) and \(2, 5\) do not align"):
         Tensor(np.ones((4, 3))) @ Tensor(np.ones((2, 5)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=st.sampled_from([(), (3,), (2, 3)]), nin=st.integers(1, 3), nout=st.integers(1, 3), data=st.data())
+def test_linear_gradients_for_one_example_and_for_batches(batch, nin, nout, data):
+    x, w, b = data.draw(arrays(batch + (nin,))), data.draw(arrays((nin, nout))), data.draw(arrays((nout,)))
+    check_gradients(linear, x, w, b)
+
+
+def test_linear_is_matmul_then_add_to_the_last_bit():
+    rng = np.random.default_rng(3)
+    arrays_ = [rng.normal(size=s) for s in ((5, 3), (3, 4), (4,))]
+    results = []
+    for fused in (True, False):
+        x, w, b = (Tensor(a, requires_grad=True) for a in arrays_)
+        out = linear(x, w, b) if fused else x @ w + b
+        (out * out).sum().backward()
+        results.append([out.data, x.grad, w.grad, b.grad])
+    for ours, theirs in zip(*results):
+        assert np.array_equal(ours, theirs)
+
+
+def test_linear_takes_a_gradient_to_whichever_inputs_need_one():
+    x, w, b = Tensor(np.ones((2, 3))), Tensor(np.ones((3, 2)), requires_grad=True), Tensor(np.zeros(2))
+    out = linear(x, w, b)  # only the middle input needs a gradient
+    assert out.requires_grad and out.op == "linear"
+    out.sum().backward()
+    assert w.grad.tolist() == [[2.0, 2.0]] * 3 and x.grad is None and b.grad is None
+
+
+@pytest.mark.parametrize("shapes, message", [
+    (((2, 3), (3,), (3,)), r"linear expects w of shape \(nin, nout\), got shape \(3,\)"),
+    (((2, 3), (3, 2), (3,)), r"linear expects b of shape \(2,\) for w of shape \(3, 2\), got shape \(3,\)"),
+    (((2, 4), (3, 2), (2,)), r"linear expects x with 3 features in the last axis \(w has shape \(3, 2\)\), "
+                             r"got shape \(2, 4\)"),
+])
+def test_linear_names_the_shape_that_does_not_fit(shapes, message):
+    with pytest.raises(ValueError, match=message):
+        linear(*(Tensor(np.ones(s)) for s in shapes))
 
 
 # --- reductions and shape ops -----------------------------------------------------------
