@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 
-from .backprop import backpropagate, next_seq, topological_order
+from .backprop import backpropagate, next_seq, topological_order  # topological_order: for the engine's users
 from .ops import OPS, SCALAR_MATH, Op
 
 INPUT = "input"  # the op of a leaf that the user made: a parameter or an input
@@ -91,7 +92,9 @@ class Value:
     (5.0, 4.0)
     """
 
-    __slots__ = ("data", "grad", "label", "inputs", "params", "_op", "_seq")
+    # A node holds its inputs in two slots of its own, _a and _b (None where it has fewer), not in a
+    # tuple: a tuple would be a second object per node for Python's cycle collector to walk.
+    __slots__ = ("data", "grad", "label", "_a", "_b", "params", "_op", "_seq")
 
     def __init__(self, data, label: str | None = None):
         if label is not None and not isinstance(label, str):
@@ -99,12 +102,18 @@ class Value:
         self.data = as_float(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.inputs = ()  # the nodes this one was computed from (empty for a leaf)
+        self._a = self._b = None  # the nodes this one was computed from: none for a leaf
         self.params = ()  # the op's parameters, such as pow's exponent
         self._op = INPUT
         self._seq = next_seq()
 
     # --- the graph, read-only -------------------------------------------------
+
+    @property
+    def inputs(self) -> tuple:
+        """The nodes this one was computed from, in the op's order: ``()`` for a leaf."""
+        a, b = self._a, self._b
+        return () if a is None else (a,) if b is None else (a, b)
 
     @property
     def op(self) -> str:
@@ -284,24 +293,34 @@ def _backpropagate_floats(root: Value) -> None:
 
     The scalar engine's hot path: the same order, the same rules and the same
     additions in the same order, so the same gradients to the last bit (a test
-    compares the two on random graphs), with the two node methods the plain
-    loop calls written out inline.
+    compares the two on random graphs), with the order's walk and the two node
+    methods the plain loop calls written out inline, reading a node's inputs
+    from its slots.
     """
-    order = topological_order(root, leaves=False)
+    reached, stack = {root}, [root]  # topological_order(root, leaves=False)
+    while stack:
+        node = stack.pop()
+        a, b = node._a, node._b
+        if a is not None and a._a is not None and a not in reached:
+            reached.add(a)
+            stack.append(a)
+        if b is not None and b._a is not None and b not in reached:
+            reached.add(b)
+            stack.append(b)
+    order = sorted(reached, key=_creation)
     for node in order:
-        if node.inputs:
+        if node._a is not None:
             node.grad = None
     root._add_grad(1.0, root)
     for node in reversed(order):
-        inputs = node.inputs
-        if not inputs or node.grad is None:
+        a, b = node._a, node._b
+        if a is None or node.grad is None:
             continue
         try:
-            if len(inputs) == 2:  # binary ops have no parameters
-                a, b = inputs
+            if b is not None:  # binary ops have no parameters
                 grad_a, grad_b = node._op.vjp(SCALAR_MATH, node.grad, node.data, a.data, b.data)
             else:
-                (a,), b, grad_b = inputs, None, None
+                grad_b = None
                 (grad_a,) = node._op.vjp(SCALAR_MATH, node.grad, node.data, a.data, *node.params)
         except ArithmeticError:
             raise _gradient_error(node) from None
@@ -350,7 +369,7 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
         raise forward_error(op, [a.data, b.data], error) from None
     if out.__class__ is not float or not _isfinite(out):
         raise _not_finite(op, [a.data, b.data], out)
-    return _node(out, op, (a, b))
+    return _node(out, op, a, b)
 
 
 def _unary(op: Op, a: Value, params: tuple = ()) -> Value:
@@ -361,7 +380,7 @@ def _unary(op: Op, a: Value, params: tuple = ()) -> Value:
         raise forward_error(op, [a.data, *params], error) from None
     if out.__class__ is not float or not _isfinite(out):
         raise _not_finite(op, [a.data, *params], out)
-    return _node(out, op, (a,), params)
+    return _node(out, op, a, params=params)
 
 
 def _not_finite(op: Op, values: list, out) -> Exception:
@@ -371,16 +390,17 @@ def _not_finite(op: Op, values: list, out) -> Exception:
 
 def _lifted(x: float) -> Value:
     """A number the engine has already checked, as a constant leaf."""
-    return _node(x, CONSTANT, ())
+    return _node(x, CONSTANT)
 
 
-def _node(data: float, op, inputs: tuple, params: tuple = ()) -> Value:
+def _node(data: float, op, a: Value | None = None, b: Value | None = None, params: tuple = ()) -> Value:
     # Nodes the engine makes itself skip __init__: their data is already checked.
     node = _new_value(Value)
     node.data = data
     node.grad = 0.0
     node.label = None
-    node.inputs = inputs
+    node._a = a
+    node._b = b
     node.params = params
     node._op = op
     node._seq = next_seq()
@@ -388,6 +408,7 @@ def _node(data: float, op, inputs: tuple, params: tuple = ()) -> Value:
 
 
 _new_value = object.__new__
+_creation = operator.attrgetter("_seq")
 
 ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, RELU, TANH, SIGMOID, ABS, SQRT, CLIP = (
     OPS[name] for name in
