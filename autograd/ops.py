@@ -98,6 +98,10 @@ class Op:
     not_differentiable: str | None = None  # what the gradient rule treats as a constant, for higher derivatives
     saves: bool = False  # forward returns (out, saved) and vjp takes saved last (None on graph nodes): residuals
     skips: bool = False  # vjp takes needs (a bool per input) last and returns None for an input that needs none
+    # No element of an input's gradient is larger in size than the upstream gradient's largest (relu's g·step,
+    # tanh's g·(1 - t²), cross-entropy's g·c·(p - onehot)/N): finite when that is, so the Tensor engine
+    # does not check it again. A test holds every op marked so to it, on huge inputs and gradients.
+    bounded_vjp: bool = False
 
     @property
     def arity(self) -> int:
@@ -165,12 +169,10 @@ def _matmul_vjp(xp, g, out, a, b, needs):
 
 
 def _linear_vjp(xp, g, out, x, w, b, needs):
-    # Every row of a batch (all axes of x but the last) uses the same W and b, so their
-    # gradients sum over the rows: W's as one product over all rows, b's as one sum.
-    rows_x, rows_g = x.reshape((-1, x.shape[-1])), g.reshape((-1, g.shape[-1]))
-    return ((g @ w.T if needs[0] else None),
-            (xp.swap_last(rows_x) @ rows_g if needs[1] else None),
-            (rows_g.sum(axis=0) if needs[2] else None))
+    grad_x = g @ w.T if needs[0] else None
+    if x.ndim != 2:  # every row of a batch (all axes of x but the last) uses the same W and b: one axis of rows
+        x, g = x.reshape((-1, x.shape[-1])), g.reshape((-1, g.shape[-1]))
+    return grad_x, (x.T @ g if needs[1] else None), (g.sum(axis=0) if needs[2] else None)
 
 
 def _cross_entropy_forward(xp, z, labels, eps):
@@ -217,6 +219,7 @@ _REGISTRY = [
     Op("add", ("a", "b"),
        forward=lambda xp, a, b: a + b,
        vjp=lambda xp, g, out, a, b: (g, g),
+       bounded_vjp=True,
        forward_latex=r"a + b",
        grad_latex=(r"\frac{\partial}{\partial a} = 1", r"\frac{\partial}{\partial b} = 1"),
        description="Sum. The gradient passes through unchanged to both inputs.",
@@ -224,6 +227,7 @@ _REGISTRY = [
     Op("sub", ("a", "b"),
        forward=lambda xp, a, b: a - b,
        vjp=lambda xp, g, out, a, b: (g, -g),
+       bounded_vjp=True,
        forward_latex=r"a - b",
        grad_latex=(r"\frac{\partial}{\partial a} = 1", r"\frac{\partial}{\partial b} = -1"),
        description="Difference. The subtrahend receives the negated gradient.",
@@ -246,6 +250,7 @@ _REGISTRY = [
     Op("neg", ("a",),
        forward=lambda xp, a: -a,
        vjp=lambda xp, g, out, a: (-g,),
+       bounded_vjp=True,
        forward_latex=r"-a",
        grad_latex=(r"\frac{\partial}{\partial a} = -1",),
        description="Negation.",
@@ -278,6 +283,7 @@ _REGISTRY = [
        # "+ 0.0" turns the -0.0 that a negative input would give into 0.0.
        forward=lambda xp, a: xp.maximum(a, 0.0) + 0.0,
        vjp=lambda xp, g, out, a: (g * xp.positive(a),),
+       bounded_vjp=True,
        forward_latex=r"\max(0, a)",
        grad_latex=(r"\frac{\partial}{\partial a} = \begin{cases} 1 & a > 0 \\ 0 & a \le 0 \end{cases}",),
        description="Rectified linear unit. The gradient at 0 is taken as 0.",
@@ -286,6 +292,7 @@ _REGISTRY = [
     Op("tanh", ("a",),
        forward=lambda xp, a: xp.tanh(a),
        vjp=lambda xp, g, out, a: (g * (1.0 - out * out),),
+       bounded_vjp=True,
        forward_latex=r"\tanh a",
        grad_latex=(r"\frac{\partial}{\partial a} = 1 - \tanh^2 a",),
        description="Hyperbolic tangent.",
@@ -293,6 +300,7 @@ _REGISTRY = [
     Op("sigmoid", ("a",),
        forward=_sigmoid,
        vjp=lambda xp, g, out, a: (g * out * (1.0 - out),),
+       bounded_vjp=True,
        forward_latex=r"\sigma(a) = \frac{1}{1 + e^{-a}}",
        grad_latex=(r"\frac{\partial}{\partial a} = \sigma(a)\,\bigl(1 - \sigma(a)\bigr)",),
        description="Logistic sigmoid, accurate on both tails and without overflow for any input.",
@@ -300,6 +308,7 @@ _REGISTRY = [
     Op("abs", ("a",),
        forward=lambda xp, a: abs(a),
        vjp=lambda xp, g, out, a: (g * xp.sign(a),),
+       bounded_vjp=True,
        forward_latex=r"\lvert a \rvert",
        grad_latex=(r"\frac{\partial}{\partial a} = \operatorname{sign}(a)",),
        description="Absolute value. The gradient at 0 is taken as 0, as in PyTorch.",
@@ -316,6 +325,7 @@ _REGISTRY = [
     Op("clip", ("a",), params=("low", "high"),
        forward=lambda xp, a, low, high: xp.clip(a, low, high),
        vjp=lambda xp, g, out, a, low, high: (g * xp.inside(a, low, high),),
+       bounded_vjp=True,
        forward_latex=r"\min(\max(a, \mathit{low}), \mathit{high})",
        grad_latex=(r"\frac{\partial}{\partial a} = \begin{cases} 1 & \mathit{low} \le a \le \mathit{high} "
                    r"\\ 0 & \text{otherwise} \end{cases}",),
@@ -326,6 +336,7 @@ _REGISTRY = [
     Op("sum", ("a",), params=("axis", "keepdims"),
        forward=lambda xp, a, axis, keepdims: a.sum(axis=axis, keepdims=keepdims),
        vjp=lambda xp, g, out, a, axis, keepdims: (xp.unreduce(g, a.shape, axis, keepdims),),
+       bounded_vjp=True,
        forward_latex=r"\textstyle\sum_{\text{axis}} A",
        grad_latex=(r"\bar A = \operatorname{broadcast}(G)",),
        description="Sum over axis (an int, a tuple of ints, or None for all).",
@@ -335,6 +346,7 @@ _REGISTRY = [
        forward=lambda xp, a, axis, keepdims: a.mean(axis=axis, keepdims=keepdims),
        vjp=lambda xp, g, out, a, axis, keepdims: (
            xp.unreduce(g, a.shape, axis, keepdims) * (1.0 / _count(a.shape, axis)),),
+       bounded_vjp=True,
        forward_latex=r"\tfrac{1}{N}\textstyle\sum_{\text{axis}} A",
        grad_latex=(r"\bar A = \operatorname{broadcast}(G) / N",),
        description="Mean over axis (an int, a tuple of ints, or None for all).",
@@ -354,6 +366,7 @@ _REGISTRY = [
        forward=lambda xp, a, axis, keepdims: a.max(axis=axis, keepdims=keepdims),
        vjp=lambda xp, g, out, a, axis, keepdims: (
            xp.unreduce(g, a.shape, axis, keepdims) * xp.first_extreme(a, axis, "argmax"),),
+       bounded_vjp=True,
        forward_latex=r"\max_{\text{axis}} A",
        grad_latex=(r"\bar A = \operatorname{broadcast}(G) \cdot [\text{first arg-max}]",),
        description="Largest element over axis (an int or None). The gradient goes to the first arg-max.",
@@ -364,6 +377,7 @@ _REGISTRY = [
        forward=lambda xp, a, axis, keepdims: a.min(axis=axis, keepdims=keepdims),
        vjp=lambda xp, g, out, a, axis, keepdims: (
            xp.unreduce(g, a.shape, axis, keepdims) * xp.first_extreme(a, axis, "argmin"),),
+       bounded_vjp=True,
        forward_latex=r"\min_{\text{axis}} A",
        grad_latex=(r"\bar A = \operatorname{broadcast}(G) \cdot [\text{first arg-min}]",),
        description="Smallest element over axis (an int or None). The gradient goes to the first arg-min.",
@@ -374,6 +388,7 @@ _REGISTRY = [
     Op("reshape", ("a",), params=("shape",),
        forward=lambda xp, a, shape: a.reshape(shape),
        vjp=_reshape_back,
+       bounded_vjp=True,
        forward_latex=r"\operatorname{reshape}(A)",
        grad_latex=(r"\bar A = \operatorname{reshape}(G)",),
        description="The same elements in a new shape.", expression="reshape({a}, {shape})", symbol="reshape",
@@ -381,6 +396,7 @@ _REGISTRY = [
     Op("squeeze", ("a",), params=("axis",),
        forward=lambda xp, a, axis: xp.squeeze(a, axis=axis),
        vjp=_reshape_back,
+       bounded_vjp=True,
        forward_latex=r"\operatorname{squeeze}(A)",
        grad_latex=(r"\bar A = \operatorname{reshape}(G)",),
        description="Drop axes of size 1 (axis, or all of them when axis is None).",
@@ -388,6 +404,7 @@ _REGISTRY = [
     Op("unsqueeze", ("a",), params=("axis",),
        forward=lambda xp, a, axis: xp.expand_dims(a, axis),
        vjp=_reshape_back,
+       bounded_vjp=True,
        forward_latex=r"\operatorname{unsqueeze}(A)",
        grad_latex=(r"\bar A = \operatorname{reshape}(G)",),
        description="Insert an axis of size 1 at axis.",
@@ -395,6 +412,7 @@ _REGISTRY = [
     Op("transpose", ("a",), params=("axes",),
        forward=lambda xp, a, axes: a.transpose(axes),
        vjp=lambda xp, g, out, a, axes: (g.transpose(xp.inverse_permutation(axes)),),
+       bounded_vjp=True,
        forward_latex=r"A^{\top}",
        grad_latex=(r"\bar A = \operatorname{transpose}^{-1}(G)",),
        description="Axes permuted; negative axes count from the end, as in numpy.",
@@ -416,6 +434,7 @@ _REGISTRY = [
     Op("scatter_add", ("a",), params=("index", "shape"),
        forward=lambda xp, a, index, shape: xp.scatter_add(a, index, shape),
        vjp=lambda xp, g, out, a, index, shape: (g[index],),
+       bounded_vjp=True,
        forward_latex=r"0_{\text{shape}}[\text{index}] \mathrel{+}= A",
        grad_latex=(r"\bar A = G[\text{index}]",),
        description="Add into zeros of a shape at an index: the gradient of indexing, so it can be differentiated.",
@@ -423,6 +442,7 @@ _REGISTRY = [
     Op("where", ("a", "b"), params=("condition",),
        forward=lambda xp, a, b, condition: xp.where(condition, a, b),
        vjp=lambda xp, g, out, a, b, condition: (xp.where(condition, g, 0.0 * g), xp.where(condition, 0.0 * g, g)),
+       bounded_vjp=True,
        forward_latex=r"\begin{cases} a & \text{condition} \\ b & \text{otherwise} \end{cases}",
        grad_latex=(r"\bar a = G \cdot [\text{condition}]", r"\bar b = G \cdot [\lnot\,\text{condition}]"),
        description="Elementwise choice between a and b by a bool condition (a parameter).",
@@ -463,6 +483,7 @@ _REGISTRY = [
     Op("cross_entropy", ("z",), params=("labels", "eps"),
        forward=_cross_entropy_forward,
        vjp=_cross_entropy_vjp, saves=True,
+       bounded_vjp=True,
        forward_latex=r"-\tfrac{1}{N}\textstyle\sum_i \ln\bigl(\operatorname{softmax}(z_i)_{y_i} + \varepsilon\bigr)",
        grad_latex=(r"\bar z = \tfrac{G}{N}\, c \odot \bigl(\operatorname{softmax}(z) - \operatorname{onehot}(y)\bigr),"
                    r"\ c = \tfrac{p_y}{p_y + \varepsilon}",),

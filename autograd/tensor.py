@@ -803,8 +803,11 @@ class Tensor:
     def _add_grad(self, contribution, source: Tensor) -> None:
         if not self.requires_grad:
             return
+        # Finite already: the seed (1, or checked by backward()), and what a rule that cannot make
+        # a gradient larger than its upstream (Op.bounded_vjp) made from an upstream that was checked.
+        checked = source is self or source._op.bounded_vjp
         if contribution.shape != self.data.shape:
-            contribution = _sum_to_shape(contribution, self.data.shape)  # undo broadcasting
+            contribution, checked = _sum_to_shape(contribution, self.data.shape), False  # undo broadcasting: a sum
         graph = contribution.__class__ is Tensor
         if self.grad is None:
             # A leaf owns its gradient array, so that later passes can add into it in place. A rule
@@ -814,7 +817,7 @@ class Tensor:
             total = contribution if graph or self.inputs or (
                 contribution.base is None and contribution is not source.grad
                 and contribution.dtype == self.data.dtype) else np.array(contribution, dtype=self.data.dtype)
-            if contribution is source.grad:  # passed on unchanged (add's rule): checked when source got it
+            if checked:
                 self.grad = total
                 return
         elif graph or self.inputs or self.grad.__class__ is Tensor:

@@ -171,6 +171,38 @@ def test_every_leaf_owns_its_gradient_array(name):
         assert not any(np.shares_memory(leaf.grad, array) for array in others), f"{name}: a shared gradient"
 
 
+BOUNDED = {  # every op marked bounded_vjp: input shapes and parameters for a direct call of its rule
+    "add": (((2, 3), (2, 3)), ()), "sub": (((2, 3), (2, 3)), ()), "neg": (((2, 3),), ()),
+    "relu": (((2, 3),), ()), "tanh": (((2, 3),), ()), "sigmoid": (((2, 3),), ()), "abs": (((2, 3),), ()),
+    "clip": (((2, 3),), (-0.5, 1.0)), "sum": (((2, 3),), (1, False)), "mean": (((2, 3),), (None, False)),
+    "max": (((3, 4),), (0, False)), "min": (((3, 4),), (1, True)), "reshape": (((2, 3),), ((3, 2),)),
+    "squeeze": (((2, 1, 3),), (1,)), "unsqueeze": (((2, 3),), (0,)), "transpose": (((2, 3, 4),), ((2, 0, 1),)),
+    "scatter_add": (((4,),), ((ROWS,), (3,))), "where": (((2, 3), (2, 3)), (MASK,)),
+    "cross_entropy": (((3, 4),), (LABELS, 1e-3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED))
+@pytest.mark.parametrize("seed", range(5))
+def test_a_bounded_rule_keeps_every_gradient_within_its_upstream(name, seed):
+    # The Tensor engine does not check what these rules return (Op.bounded_vjp), so here an upstream
+    # gradient as large as a float allows must come back no larger, and finite, for every input.
+    from autograd.tensor import ARRAY_MATH
+
+    assert set(BOUNDED) == {n for n, op in OPS.items() if op.bounded_vjp}
+    op, (shapes, params) = OPS[name], BOUNDED[name]
+    rng = np.random.default_rng(seed)
+    inputs = [rng.normal(scale=10.0, size=shape) * rng.integers(0, 2, size=shape) for shape in shapes]  # zeros too
+    out = op.forward(ARRAY_MATH, *inputs, *params)
+    if op.saves:
+        out, saved = out
+        params += (saved,)
+    g = rng.uniform(-1, 1, size=np.shape(out)) * np.finfo(np.float64).max
+    largest = np.abs(g).max()
+    for gradient in op.vjp(ARRAY_MATH, g, out, *inputs, *params):
+        assert np.isfinite(gradient).all() and np.abs(gradient).max() <= largest, name
+
+
 def _gradients_or_zeros(output, leaves):
     """∂output/∂leaf for each leaf, 0 for the leaves the output does not depend on."""
     return [np.zeros(x.shape) if g is None else g for x, g in zip(leaves, grad(output, leaves, allow_unused=True))]
