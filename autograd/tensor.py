@@ -327,14 +327,14 @@ GRAPH_MATH = _GraphMath()
 def _apply(op: Op, inputs: tuple[Tensor, ...], params: tuple = ()) -> Tensor:
     """The node for ``op`` over ``inputs``: the registry's forward rule on their arrays, checked
     finite. It keeps its history only if a gradient can flow."""
-    # Passing one or two inputs by name costs less than unpacking a list (only linear has three).
+    # Ops have one to three inputs (three: linear); passing them by name costs less than unpacking a list.
     a = inputs[0]
     if len(inputs) == 1:
         out = op.forward(ARRAY_MATH, a.data, *params)
     elif len(inputs) == 2:
         out = op.forward(ARRAY_MATH, a.data, inputs[1].data, *params)
     else:
-        out = op.forward(ARRAY_MATH, *[x.data for x in inputs], *params)
+        out = op.forward(ARRAY_MATH, a.data, inputs[1].data, inputs[2].data, *params)
     saved = None
     if op.saves:
         out, saved = out
@@ -777,7 +777,9 @@ class Tensor:
                     f"backward() without a gradient argument needs a tensor with one element, "
                     f"got shape {self.shape}: pass grad= of that shape, or reduce with .sum() first"
                 )
-            grad = np.array(1, self.data.dtype).reshape(self.data.shape)  # np.ones without its Python wrapper
+            grad = np.array(1, self.data.dtype)  # 0-d: np.ones without its Python wrapper
+            if self.data.ndim:
+                grad = grad.reshape(self.data.shape)
         else:
             grad = _as_array(grad, self.dtype)
             if grad.shape != self.shape:
@@ -798,7 +800,7 @@ class Tensor:
             return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, *params)
         if len(inputs) == 2:
             return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, inputs[1].data, *params)
-        return op.vjp(ARRAY_MATH, upstream, self.data, *[x.data for x in inputs], *params)
+        return op.vjp(ARRAY_MATH, upstream, self.data, inputs[0].data, inputs[1].data, inputs[2].data, *params)
 
     def _add_grad(self, contribution, source: Tensor) -> None:
         if not self.requires_grad:
@@ -886,13 +888,14 @@ def linear(x: Tensor, w: Tensor, b: Tensor) -> Tensor:
     """
     if not (isinstance(x, Tensor) and isinstance(w, Tensor) and isinstance(b, Tensor)):
         x, w, b = (t if isinstance(t, Tensor) else Tensor(t) for t in (x, w, b))
-    if w.ndim != 2:
-        raise ValueError(f"linear expects w of shape (nin, nout), got shape {w.shape}")
-    if b.shape != w.shape[1:]:
-        raise ValueError(f"linear expects b of shape {w.shape[1:]} for w of shape {w.shape}, got shape {b.shape}")
-    if not x.shape or x.shape[-1] != w.shape[0]:
-        raise ValueError(f"linear expects x with {w.shape[0]} features in the last axis (w has shape {w.shape}), "
-                         f"got shape {x.shape}")
+    x_shape, w_shape, b_shape = x.data.shape, w.data.shape, b.data.shape
+    if len(w_shape) != 2:
+        raise ValueError(f"linear expects w of shape (nin, nout), got shape {w_shape}")
+    if b_shape != w_shape[1:]:
+        raise ValueError(f"linear expects b of shape {w_shape[1:]} for w of shape {w_shape}, got shape {b_shape}")
+    if not x_shape or x_shape[-1] != w_shape[0]:
+        raise ValueError(f"linear expects x with {w_shape[0]} features in the last axis (w has shape {w_shape}), "
+                         f"got shape {x_shape}")
     return _apply(LINEAR, (x, w, b))
 
 
