@@ -354,11 +354,29 @@ class _GraphMath:
 GRAPH_MATH = _GraphMath()
 
 
+# The engine makes its nodes itself, in _lift, _binary and _unary, without __init__: their data
+# is already checked, and writing the slots out in each saves a Python call per node. (A test checks
+# that every way of making a node sets every slot.)
+
 def _lift(x, op_name: str) -> Value:
     """A plain number in an expression (the 2 in ``2 * v``), as a constant leaf."""
     if x.__class__ is not float or not _isfinite(x):
         x = as_float(x, op_name)
-    return _lifted(x)
+    node = _new_value(Value)
+    node.data = x
+    node.grad = 0.0
+    node.label = None
+    node._a = None
+    node._b = None
+    node.params = ()
+    node._op = CONSTANT
+    node._seq = next_seq()
+    return node
+
+
+def _lifted(x: float) -> Value:
+    """A number the engine has already checked, as a constant leaf."""
+    return _lift(x, "const")  # a finite float: its check passes, so no message names the op
 
 
 def _binary(op: Op, a: Value, b: Value) -> Value:
@@ -369,7 +387,16 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
         raise forward_error(op, [a.data, b.data], error) from None
     if out.__class__ is not float or not _isfinite(out):
         raise _not_finite(op, [a.data, b.data], out)
-    return _node(out, op, a, b)
+    node = _new_value(Value)  # the new node, its slots set here rather than by __init__: out is already checked
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    node._a = a
+    node._b = b
+    node.params = ()
+    node._op = op
+    node._seq = next_seq()
+    return node
 
 
 def _unary(op: Op, a: Value, params: tuple = ()) -> Value:
@@ -380,31 +407,21 @@ def _unary(op: Op, a: Value, params: tuple = ()) -> Value:
         raise forward_error(op, [a.data, *params], error) from None
     if out.__class__ is not float or not _isfinite(out):
         raise _not_finite(op, [a.data, *params], out)
-    return _node(out, op, a, params=params)
+    node = _new_value(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    node._a = a
+    node._b = None
+    node.params = params
+    node._op = op
+    node._seq = next_seq()
+    return node
 
 
 def _not_finite(op: Op, values: list, out) -> Exception:
     # A negative base to a fractional power gives a complex number; anything else overflowed.
     return forward_error(op, values, ValueError() if isinstance(out, complex) else None)
-
-
-def _lifted(x: float) -> Value:
-    """A number the engine has already checked, as a constant leaf."""
-    return _node(x, CONSTANT)
-
-
-def _node(data: float, op, a: Value | None = None, b: Value | None = None, params: tuple = ()) -> Value:
-    # Nodes the engine makes itself skip __init__: their data is already checked.
-    node = _new_value(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = None
-    node._a = a
-    node._b = b
-    node.params = params
-    node._op = op
-    node._seq = next_seq()
-    return node
 
 
 _new_value = object.__new__

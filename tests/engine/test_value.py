@@ -205,3 +205,22 @@ def test_both_backward_loops_report_an_overflowing_sum_the_same_way():
         x = Value(1e-300)
         with pytest.raises(OverflowError, match="already holds"):
             run(x * 1e308 + x * 1e308)
+
+
+def test_every_way_of_making_a_node_sets_every_slot():
+    """The engine writes a node's slots out where it makes one (_lift, _binary, _unary), not in one helper."""
+    from autograd.value import _lifted
+
+    x = Value(2.0, label="x")
+    made = {"Value()": x, "constant": 3.0 * x, "binary": x * x, "unary": x.exp(), "with params": x ** 2,
+            "lifted": _lifted(1.0)}
+    y = x * x
+    y.backward(create_graph=True)
+    made["create_graph"] = x.grad
+    for how, node in made.items():
+        missing = [name for name in Value.__slots__ if not hasattr(node, name)]
+        assert not missing, f"{how} leaves {missing} unset"
+        assert node.grad == 0.0 or how in ("Value()", "create_graph")
+        assert isinstance(node.params, tuple) and isinstance(node._seq, int)
+    assert made["constant"].inputs[0].is_constant and made["constant"].inputs[0].inputs == ()
+    assert made["binary"].inputs == (x, x) and made["unary"].inputs == (x,) and made["with params"].params == (2.0,)
