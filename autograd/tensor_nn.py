@@ -117,10 +117,13 @@ class Linear(TensorModule):
 
     def __call__(self, x) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.dtype)
-        shape = x.data.shape
-        if not shape or shape[-1] != self.w.data.shape[0]:
-            raise ValueError(f"{self!r} expects inputs with {self.nin} features in the last axis, got shape {shape}")
-        return linear(x, self.w, self.b)
+        try:
+            return linear(x, self.w, self.b)  # which checks the shapes
+        except ValueError:
+            shape = x.data.shape
+            if not shape or shape[-1] != self.nin:  # say it in the layer's terms
+                raise ValueError(f"{self!r} expects inputs with {self.nin} features in the last axis, got shape {shape}") from None
+            raise
 
     def parameters(self) -> list[Tensor]:
         return [self.w, self.b]
