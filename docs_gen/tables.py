@@ -55,9 +55,10 @@ def operations_table(group: str = "elementwise") -> str:
             for op in _ops(group)
         ]
     elif group == "tensor":
-        lines = ["| Op | Forward | Shape | Gradient of each input (G = ∂L/∂out) | What it does |", "|---|---|---|---|---|"]
+        # The shape rule goes under the description: a fifth column made the table wider than a laptop's page.
+        lines = ["| Op | Forward | Gradient of each input (G = ∂L/∂out) | What it does, and the shape |", "|---|---|---|---|"]
         lines += [
-            f"| {_op_and_forward(op)} | {_cell(op.shape or '')} | {_gradients(op)} | {_what(op.description)} |"
+            f"| {_op_and_forward(op)} | {_gradients(op)} | {_what(op.description)}<br>**Shape:** {_cell(op.shape or '')} |"
             for op in _ops(group)
         ]
     else:
