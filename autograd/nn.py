@@ -130,9 +130,11 @@ class LinearLayer(Module):
                 f"{self!r} expects a batch: a list of rows of {self.nin} features, "
                 f"got {type(rows).__name__} {_short_repr(rows)}"
             )
+        columns = [[w_k[j] for w_k in self.w] for j in range(self.nout)]  # columns[j][k] = w[k][j]
         out = []
         for i, row in enumerate(rows):
-            if isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__"):
+            # A list, the common case, is a row without the slower checks (as a finite float is a feature below).
+            if row.__class__ is not list and (isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__")):
                 raise TypeError(
                     f"{self!r} expects a batch: a list of rows of {self.nin} features, got "
                     f"{type(row).__name__} {_short_repr(row)} at index {i} (write one example as [[...]])"
@@ -145,10 +147,7 @@ class LinearLayer(Module):
             # A finite float, the common case, passes without building the message (it costs more than the check).
             row = [v if isinstance(v, Value) or v.__class__ is float and math.isfinite(v)
                    else as_float(v, f"{self!r}: row {i}, feature {k}") for k, v in enumerate(row)]
-            out.append([
-                sum_values([self.b[j]] + [row[k] * self.w[k][j] for k in range(self.nin)])
-                for j in range(self.nout)
-            ])
+            out.append([sum_values([b] + [x * w for x, w in zip(row, column)]) for b, column in zip(self.b, columns)])
         return out
 
     def parameters(self) -> list[Value]:
@@ -169,7 +168,7 @@ def _check_logits(logits, where: str, same_width: bool = True) -> list[list]:
         raise ValueError(f"{where} expects logits with at least one row, got none")
     checked = []
     for i, row in enumerate(logits):
-        if isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__"):
+        if row.__class__ is not list and (isinstance(row, (str, bytes, Value)) or not hasattr(row, "__len__")):
             raise TypeError(
                 f"{where} expects logits as a list of rows, one list of Values per example, "
                 f"got {type(row).__name__} {_short_repr(row)} at row {i} (write one example as [[...]])"
@@ -223,7 +222,9 @@ def _check_labels(logits: list[list], labels, where: str) -> list[int]:
     classes = len(logits[0])
     checked = []
     for i, label in enumerate(labels):
-        if isinstance(label, bool) or not isinstance(label, numbers.Integral) or not 0 <= label < classes:
+        # An int, the common case, skips the check for other integers (numbers.Integral is slow to ask).
+        if label.__class__ is not int and (isinstance(label, bool) or not isinstance(label, numbers.Integral)) \
+                or not 0 <= label < classes:
             raise ValueError(
                 f"{where}: label {label!r} at index {i} is not a class index: expected an int in 0..{classes - 1}"
             )
