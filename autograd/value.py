@@ -295,24 +295,25 @@ def _backpropagate_floats(root: Value) -> None:
     additions in the same order, so the same gradients to the last bit (a test
     compares the two on random graphs), with the order's walk and the two node
     methods the plain loop calls written out inline, reading a node's inputs
-    from its slots.
+    from its slots. An intermediate's grad is reset as the walk reaches it, not in
+    a pass of its own: either way, before any gradient flows.
     """
-    reached, stack = {root}, [root]  # topological_order(root, leaves=False)
+    if root._a is not None:
+        root.grad = None
+    reached, stack = {root}, [root]  # topological_order(root, leaves=False), resetting grad on the way
     while stack:
         node = stack.pop()
         a, b = node._a, node._b
         if a is not None and a._a is not None and a not in reached:
+            a.grad = None
             reached.add(a)
             stack.append(a)
         if b is not None and b._a is not None and b not in reached:
+            b.grad = None
             reached.add(b)
             stack.append(b)
-    order = sorted(reached, key=_creation)
-    for node in order:
-        if node._a is not None:
-            node.grad = None
     root._add_grad(1.0, root)
-    for node in reversed(order):
+    for node in sorted(reached, key=_creation, reverse=True):
         a, b = node._a, node._b
         if a is None or node.grad is None:
             continue
