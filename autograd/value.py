@@ -317,12 +317,13 @@ def _backpropagate_floats(root: Value) -> None:
         a, b = node._a, node._b
         if a is None or node.grad is None:
             continue
+        vjp = node._op.vjp
         try:
             if b is not None:  # binary ops have no parameters
-                grad_a, grad_b = node._op.vjp(SCALAR_MATH, node.grad, node.data, a.data, b.data)
+                grad_a, grad_b = vjp(SCALAR_MATH, node.grad, node.data, a.data, b.data)
             else:
                 grad_b = None
-                (grad_a,) = node._op.vjp(SCALAR_MATH, node.grad, node.data, a.data, *node.params)
+                (grad_a,) = vjp(SCALAR_MATH, node.grad, node.data, a.data, *node.params)
         except ArithmeticError:
             raise _gradient_error(node) from None
         total = grad_a if a.grad is None else a.grad + grad_a
@@ -371,7 +372,7 @@ def _lift(x, op_name: str) -> Value:
     node._b = None
     node.params = ()
     node._op = CONSTANT
-    node._seq = next_seq()
+    node._seq = next(_sequence)
     return node
 
 
@@ -382,8 +383,9 @@ def _lifted(x: float) -> Value:
 
 def _binary(op: Op, a: Value, b: Value) -> Value:
     """The node for ``a op b``: the registry's forward rule on their data, checked finite."""
+    forward = op.forward  # an attribute, read as one: op.forward(...) would search Op's methods first, each call
     try:
-        out = op.forward(SCALAR_MATH, a.data, b.data)
+        out = forward(SCALAR_MATH, a.data, b.data)
     except (ArithmeticError, ValueError) as error:
         raise forward_error(op, [a.data, b.data], error) from None
     if out.__class__ is not float or not _isfinite(out):
@@ -396,14 +398,15 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     node._b = b
     node.params = ()
     node._op = op
-    node._seq = next_seq()
+    node._seq = next(_sequence)
     return node
 
 
 def _unary(op: Op, a: Value, params: tuple = ()) -> Value:
     """The node for ``op(a, *params)``, as :func:`_binary`."""
+    forward = op.forward
     try:
-        out = op.forward(SCALAR_MATH, a.data, *params)
+        out = forward(SCALAR_MATH, a.data, *params)
     except (ArithmeticError, ValueError) as error:
         raise forward_error(op, [a.data, *params], error) from None
     if out.__class__ is not float or not _isfinite(out):
@@ -416,7 +419,7 @@ def _unary(op: Op, a: Value, params: tuple = ()) -> Value:
     node._b = None
     node.params = params
     node._op = op
-    node._seq = next_seq()
+    node._seq = next(_sequence)
     return node
 
 
@@ -426,6 +429,7 @@ def _not_finite(op: Op, values: list, out) -> Exception:
 
 
 _new_value = object.__new__
+_sequence = next_seq.__self__  # the count behind next_seq: next(count) is a cheaper call than its bound __next__
 _creation = operator.attrgetter("_seq")
 
 ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, RELU, TANH, SIGMOID, ABS, SQRT, CLIP = (
