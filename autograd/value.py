@@ -298,13 +298,15 @@ def _backpropagate_floats(root: Value) -> None:
     from its slots. An intermediate's grad is reset as the walk reaches it, not in
     a pass of its own: either way, before any gradient flows.
     """
-    if root._a is not None:
-        root.grad = None
+    if root._a is None:  # a leaf: no rule to run, it only receives
+        root._add_grad(1.0, root)
+        return
+    root.grad = None
     reached, stack = {root}, [root]  # topological_order(root, leaves=False), resetting grad on the way
     while stack:
         node = stack.pop()
-        a, b = node._a, node._b
-        if a is not None and a._a is not None and a not in reached:
+        a, b = node._a, node._b  # a node on the stack has inputs: a is not None
+        if a._a is not None and a not in reached:
             a.grad = None
             reached.add(a)
             stack.append(a)
@@ -314,16 +316,17 @@ def _backpropagate_floats(root: Value) -> None:
             stack.append(b)
     root._add_grad(1.0, root)
     for node in sorted(reached, key=_creation, reverse=True):
-        a, b = node._a, node._b
-        if a is None or node.grad is None:
+        upstream = node.grad
+        if upstream is None:
             continue
+        a, b = node._a, node._b
         vjp = node._op.vjp
         try:
             if b is not None:  # binary ops have no parameters
-                grad_a, grad_b = vjp(SCALAR_MATH, node.grad, node.data, a.data, b.data)
+                grad_a, grad_b = vjp(SCALAR_MATH, upstream, node.data, a.data, b.data)
             else:
                 grad_b = None
-                (grad_a,) = vjp(SCALAR_MATH, node.grad, node.data, a.data, *node.params)
+                (grad_a,) = vjp(SCALAR_MATH, upstream, node.data, a.data, *node.params)
         except ArithmeticError:
             raise _gradient_error(node) from None
         total = grad_a if a.grad is None else a.grad + grad_a

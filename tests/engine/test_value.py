@@ -198,6 +198,16 @@ def test_the_fast_backward_for_floats_equals_the_plain_loop_on_random_graphs():
         assert [n.grad for n in nodes] == fast  # to the last bit
 
 
+def test_a_leaf_backward_from_itself_adds_one_in_both_loops():
+    from autograd.backprop import backpropagate
+
+    fast, plain = Value(2.0), Value(2.0)
+    for _ in range(2):
+        fast.backward()
+        backpropagate(plain, 1.0)
+    assert fast.grad == plain.grad == 2.0
+
+
 def test_both_backward_loops_report_an_overflowing_sum_the_same_way():
     from autograd.backprop import backpropagate
 
