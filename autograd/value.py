@@ -102,7 +102,7 @@ class Value:
         self.data = as_float(data, "Value")
         self.grad = 0.0
         self.label = label
-        self._a = self._b = None  # the nodes this one was computed from: none for a leaf
+        self._a = self._b = None  # the nodes this one was computed from (its inputs): none for a leaf
         self.params = ()  # the op's parameters, such as pow's exponent
         self._op = INPUT
         self._seq = next_seq()
