@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .nn import _check_number
-from .value import Value, _short_repr, as_float
+from .value import NON_NEGATIVE, POSITIVE, Value, _short_repr, as_float, checked_setting
 
 
 class GradcheckError(AssertionError):
@@ -67,7 +66,7 @@ def numeric_gradient(f: Callable[..., Value], point: Sequence[float], eps: float
     """
     _check_f(f, "numeric_gradient")
     point = _inputs(point, "numeric_gradient")
-    return _numeric_gradient(f, point, _check_number(eps, "eps", "numeric_gradient", positive=True), "numeric_gradient")
+    return _numeric_gradient(f, point, checked_setting(eps, "eps", "numeric_gradient", *POSITIVE), "numeric_gradient")
 
 
 def _numeric_gradient(f: Callable[..., Value], point: list[float], eps: float, where: str) -> list[float]:
@@ -199,8 +198,8 @@ def gradgradcheck(
 def _checked_settings(where: str, f, eps, atol, rtol) -> tuple[float, float, float]:
     """A check's function and its step and tolerances, checked: eps > 0, atol and rtol ≥ 0."""
     _check_f(f, where)
-    return (_check_number(eps, "eps", where, positive=True), _check_number(atol, "atol", where, positive=False),
-            _check_number(rtol, "rtol", where, positive=False))
+    return (checked_setting(eps, "eps", where, *POSITIVE), checked_setting(atol, "atol", where, *NON_NEGATIVE),
+            checked_setting(rtol, "rtol", where, *NON_NEGATIVE))
 
 
 def _compare(analytic, numeric, atol, rtol, raise_on_failure, names) -> GradcheckResult:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .optim import SGD
-from .value import Value, _short_repr, as_float
+from .value import NON_NEGATIVE, POSITIVE, Value, _short_repr, as_float, checked_setting
 
 CROSS_ENTROPY_EPS = 1e-6
 """Added to the true class's probability before the log in the training loss."""
@@ -41,23 +41,6 @@ def _check_count(value, name: str, where: str, least: int = 1) -> int:
     if value < least:
         raise ValueError(f"{where} expects {name} as an int ≥ {least}, got {value!r}")
     return int(value)
-
-
-def _check_number(value, name: str, where: str, *, positive: bool) -> float:
-    """``value`` as a finite float that is > 0 (``positive``) or ≥ 0, or an error naming ``name``.
-
-    >>> _check_number(float("nan"), "eps", "cross_entropy_loss", positive=False)
-    Traceback (most recent call last):
-    ...
-    ValueError: cross_entropy_loss expects eps as a finite number ≥ 0, got nan
-    """
-    bound = "> 0" if positive else "≥ 0"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where} expects {name} as a finite number {bound}, got {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number < 0 or (positive and number == 0):
-        raise ValueError(f"{where} expects {name} as a finite number {bound}, got {value!r}")
-    return number
 
 
 def _check_seed(seed, where: str) -> int | None:
@@ -244,7 +227,7 @@ def cross_entropy_loss(logits, labels: Sequence[int], eps: float = CROSS_ENTROPY
     """
     logits = _check_logits(logits, "cross_entropy_loss")
     labels = _check_labels(logits, labels, "cross_entropy_loss")
-    eps = _check_number(eps, "eps", "cross_entropy_loss", positive=False)
+    eps = checked_setting(eps, "eps", "cross_entropy_loss", *NON_NEGATIVE)
     probabilities = _softmax(logits)
     losses = [-(probabilities[i][label] + eps).log() for i, label in enumerate(labels)]
     return sum_values(losses) * (1.0 / len(labels))
@@ -315,7 +298,7 @@ def train(
     if callback is not None and not callable(callback):
         raise TypeError(f"train expects callback as a function (epoch, loss, accuracy) or None, got {type(callback).__name__} {_short_repr(callback)}")
     if optimizer is None:
-        optimizer = SGD(model.parameters(), 1.0 if lr is None else _check_number(lr, "lr", "train", positive=True))
+        optimizer = SGD(model.parameters(), 1.0 if lr is None else checked_setting(lr, "lr", "train", *POSITIVE))
     elif lr is not None:
         raise ValueError(
             f"train got both lr = {_short_repr(lr)} and an optimizer, which has its own learning rate: "

@@ -17,15 +17,9 @@ are left alone.
 
 from __future__ import annotations
 
-import math
-import numbers
+from .value import NON_NEGATIVE, POSITIVE, checked_setting
 
-
-def _checked(owner: str, name: str, value, expected: str, holds) -> float:
-    """``value`` as a float, if it is a finite real number for which ``holds(value)``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or not holds(value):
-        raise ValueError(f"{owner} expects {name} {expected} (a finite number), got {value!r}")
-    return float(value)
+_FRACTION = ("in [0, 1)", lambda v: 0 <= v < 1)  # a momentum or a moment's decay
 
 
 class Optimizer:
@@ -46,7 +40,7 @@ class Optimizer:
                 raise ValueError(f"{owner} can only optimize leaves (inputs and parameters); parameter {i} is the result of an op")
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(f"{owner} got the same parameter more than once")
-        self.lr = _checked(owner, "lr", lr, "> 0", lambda v: v > 0)
+        self.lr = checked_setting(lr, "lr", owner, *POSITIVE)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to None, as PyTorch does (gradients accumulate otherwise).
@@ -80,7 +74,7 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr: float, momentum: float = 0.0):
         super().__init__(params, lr)
-        self.momentum = _checked("SGD", "momentum", momentum, "in [0, 1)", lambda v: 0 <= v < 1)
+        self.momentum = checked_setting(momentum, "momentum", "SGD", *_FRACTION)
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -113,8 +107,8 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"Adam expects betas as a pair (beta1, beta2), got {betas!r}")
-        self.betas = tuple(_checked("Adam", f"betas[{i}]", b, "in [0, 1)", lambda v: 0 <= v < 1) for i, b in enumerate(betas))
-        self.eps = _checked("Adam", "eps", eps, "≥ 0", lambda v: v >= 0)
+        self.betas = tuple(checked_setting(b, f"betas[{i}]", "Adam", *_FRACTION) for i, b in enumerate(betas))
+        self.eps = checked_setting(eps, "eps", "Adam", *NON_NEGATIVE)
         self.steps = [0] * len(self.params)
         self.first_moment = [0.0] * len(self.params)
         self.second_moment = [0.0] * len(self.params)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+from typing import Callable
 
 from .backprop import backpropagate, next_seq, topological_order  # topological_order: for the engine's users
 from .ops import OPS, SCALAR_MATH, Op
@@ -51,6 +52,29 @@ def as_float(x, where: str) -> float:
             "so NaN and inf are rejected as data"
         )
     return x
+
+
+def checked_setting(value, name: str, where: str, expected: str, holds: Callable[[float], bool]) -> float:
+    """A setting such as a learning rate as a float: a finite real number for which ``holds``,
+    or an error that names ``where``, ``name``, the value and what was ``expected``.
+
+    >>> checked_setting(0.9, "momentum", "SGD", "in [0, 1)", lambda v: 0 <= v < 1)
+    0.9
+    >>> checked_setting(float("nan"), "eps", "cross_entropy_loss", "≥ 0", lambda v: v >= 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: cross_entropy_loss expects eps as a finite number ≥ 0, got nan
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} expects {name} as a finite number {expected}, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not _isfinite(number) or not holds(number):
+        raise ValueError(f"{where} expects {name} as a finite number {expected}, got {value!r}")
+    return number
+
+
+POSITIVE = ("> 0", lambda v: v > 0)  # the expectation and test of a step size or tolerance that must be > 0
+NON_NEGATIVE = ("≥ 0", lambda v: v >= 0)
 
 
 def _short_repr(x) -> str:

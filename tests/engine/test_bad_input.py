@@ -179,6 +179,7 @@ ROWS = [
     ("sgd-lr-zero", lambda: SGD(params(), lr=0), ValueError, r"\blr\b.*\b0\b"),
     ("sgd-lr-negative", lambda: SGD(params(), lr=-1), ValueError, r"\blr\b.*-1"),
     ("sgd-lr-nan", lambda: SGD(params(), lr=NAN), ValueError, r"\blr\b.*nan"),
+    ("sgd-lr-string", lambda: SGD(params(), lr="0.1"), TypeError, r"SGD expects lr as a finite number > 0, got str '0\.1'"),
     ("sgd-params-floats", lambda: SGD([1.0, 2.0], lr=0.1), TypeError, r"(?is)param.*(Value|Tensor|grad)"),
     ("sgd-params-empty", lambda: SGD([], lr=0.1), ValueError, r"SGD got an empty parameter list"),
     ("sgd-momentum-one", lambda: SGD(params(), lr=0.1, momentum=1.0), ValueError, r"momentum.*1\.0"),

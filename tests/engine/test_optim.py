@@ -91,9 +91,9 @@ def test_a_parameter_without_gradient_is_left_alone():
 
 @pytest.mark.parametrize("make, message", [
     (lambda: SGD([], lr=0.1), "SGD got an empty parameter list"),
-    (lambda: SGD([Value(1.0)], lr=0), r"SGD expects lr > 0 \(a finite number\), got 0"),
-    (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.5), r"SGD expects momentum in \[0, 1\) \(a finite number\), got 1.5"),
-    (lambda: Adam([Value(1.0)], lr=0.1, betas=(0.9, 1.0)), r"Adam expects betas\[1\] in \[0, 1\)"),
+    (lambda: SGD([Value(1.0)], lr=0), r"SGD expects lr as a finite number > 0, got 0"),
+    (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.5), r"SGD expects momentum as a finite number in \[0, 1\), got 1.5"),
+    (lambda: Adam([Value(1.0)], lr=0.1, betas=(0.9, 1.0)), r"Adam expects betas\[1\] as a finite number in \[0, 1\), got 1.0"),
 ])
 def test_bad_settings_are_rejected(make, message):
     with pytest.raises(ValueError, match=message):
