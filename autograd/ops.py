@@ -198,7 +198,7 @@ def _cross_entropy_vjp(xp, g, out, z, labels, eps, saved):
         p_y = p[xp.arange(len(labels)), labels] if eps else None
     else:
         p, p_y = saved
-    scale = g / len(labels)
+    scale = xp.number(g) / len(labels)  # g is 0-d: the loss is a number
     if eps:  # one scale per row
         scale = (p_y / (p_y + eps)) * scale
         return (xp.subtract_at(p * scale.reshape((-1, 1)), labels, scale),)
