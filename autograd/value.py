@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from typing import Callable
 
-from .backprop import backpropagate, next_seq, topological_order  # topological_order: for the engine's users
+from .backprop import _creation, backpropagate, next_seq, topological_order  # topological_order: for the engine's users
 from .ops import OPS, SCALAR_MATH, Op
 
 INPUT = "input"  # the op of a leaf that the user made: a parameter or an input
@@ -457,7 +456,6 @@ def _not_finite(op: Op, values: list, out) -> Exception:
 
 _new_value = object.__new__
 _sequence = next_seq.__self__  # the count behind next_seq: next(count) is a cheaper call than its bound __next__
-_creation = operator.attrgetter("_seq")
 
 ADD, SUB, MUL, DIV, NEG, POW, EXP, LOG, RELU, TANH, SIGMOID, ABS, SQRT, CLIP = (
     OPS[name] for name in
